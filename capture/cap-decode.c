@@ -1,0 +1,735 @@
+/* sipladder: frame decoding from the link layer to transport payloads.
+ * RFC 791, RFC 8200 section 4 (extension headers), RFC 768, RFC 9260
+ * section 3.3.1 (DATA chunk), RFC 2784 + RFC 2890 (GRE), RFC 7348 (VXLAN),
+ * IEEE 802.1Q/802.1ad, Linux cooked capture v1/v2, BSD loopback. */
+#include <pcap/pcap.h>
+#include <string.h>
+
+#include "cap-private.h"
+
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2 276
+#endif
+#ifndef DLT_IPV4
+#define DLT_IPV4 228
+#endif
+#ifndef DLT_IPV6
+#define DLT_IPV6 229
+#endif
+
+enum {
+    ETH_IPV4 = 0x0800,
+    ETH_IPV6 = 0x86DD,
+    ETH_VLAN = 0x8100,
+    ETH_QINQ = 0x88A8,
+    ETH_QINQ_OLD = 0x9100,
+    ETH_MPLS = 0x8847,
+    ETH_MPLS_MC = 0x8848,
+    ETH_PPPOE = 0x8864,
+    ETH_TEB = 0x6558,       /* GRE: transparent Ethernet bridging */
+    ETH_ERSPAN2 = 0x88BE,
+    ETH_ERSPAN3 = 0x22EB,
+    ETH_PPP = 0x880B,
+};
+
+enum {
+    IPP_HOPOPT = 0, IPP_IPIP = 4, IPP_TCP = 6, IPP_UDP = 17, IPP_IPV6 = 41,
+    IPP_ROUTING = 43, IPP_FRAGMENT = 44, IPP_GRE = 47, IPP_ESP = 50, IPP_AH = 51,
+    IPP_NONE = 59, IPP_DSTOPTS = 60, IPP_MOBILITY = 135, IPP_HIP = 139,
+    IPP_SHIM6 = 140, IPP_SCTP = 132,
+};
+
+#define VXLAN_PORT 4789
+
+struct CapDecoder {
+    CapLimits limits;
+    CapStats stats;
+    CapFragTable *frags;
+    CapTcpTable *tcp;
+    CapPacketFunc func;
+    gpointer user;
+};
+
+/* Per-frame state while walking down the layers. */
+typedef struct {
+    CapDecoder *dec;
+    CapPacket pkt;
+    unsigned depth; /* tunnels entered */
+} Ctx;
+
+static void dec_ethertype(Ctx *c, uint16_t type, SlView v);
+static void dec_ether(Ctx *c, SlView v);
+static void dec_ip(Ctx *c, SlView v);
+static void dec_ipv4(Ctx *c, SlView v);
+static void dec_ipv6(Ctx *c, SlView v);
+static void dec_l4(Ctx *c, uint8_t proto, SlView v);
+
+const char *
+cap_transport_name(CapTransport t)
+{
+    switch (t) {
+    case CAP_TRANSPORT_UDP: return "UDP";
+    case CAP_TRANSPORT_TCP: return "TCP";
+    case CAP_TRANSPORT_SCTP: return "SCTP";
+    case CAP_TRANSPORT_NONE: break;
+    }
+    return "-";
+}
+
+void
+cap_limits_init(CapLimits *l)
+{
+    l->frag_max_bytes = 8u << 20;
+    l->frag_timeout = 30 * SL_TIME_SECOND;
+    l->tcp_max_buffer = 1u << 20;
+    l->tcp_max_streams = 65536;
+    l->tcp_idle_timeout = 600 * SL_TIME_SECOND;
+    l->max_tunnel_depth = 4;
+}
+
+CapDecoder *
+cap_decoder_new(const CapLimits *limits, CapPacketFunc func, gpointer user)
+{
+    g_return_val_if_fail(func != NULL, NULL);
+    CapDecoder *d = g_new0(CapDecoder, 1);
+    if (limits)
+        d->limits = *limits;
+    else
+        cap_limits_init(&d->limits);
+    d->frags = cap_frag_table_new(&d->limits, &d->stats);
+    d->tcp = cap_tcp_table_new(&d->limits, &d->stats);
+    d->func = func;
+    d->user = user;
+    return d;
+}
+
+void
+cap_decoder_free(CapDecoder *d)
+{
+    if (!d)
+        return;
+    cap_tcp_table_free(d->tcp);
+    cap_frag_table_free(d->frags);
+    g_free(d);
+}
+
+const CapStats *
+cap_decoder_stats(const CapDecoder *d)
+{
+    return &d->stats;
+}
+
+size_t
+cap_decoder_held_bytes(const CapDecoder *d)
+{
+    return cap_frag_held(d->frags) + cap_tcp_held(d->tcp);
+}
+
+void
+cap_decoder_finish(CapDecoder *d)
+{
+    cap_tcp_table_finish(d->tcp, d->func, d->user);
+}
+
+static void
+truncated(Ctx *c)
+{
+    c->dec->stats.truncated++;
+}
+
+static void
+malformed(Ctx *c)
+{
+    c->dec->stats.malformed++;
+}
+
+/* ---------------------------------------------------------------- link */
+
+void
+cap_decoder_feed(CapDecoder *d, const CapFrame *f, uint32_t source_id)
+{
+    Ctx c = { .dec = d };
+    c.pkt.frame = f->frame;
+    c.pkt.ts = f->ts;
+    c.pkt.cap_len = f->cap_len;
+    c.pkt.wire_len = f->wire_len;
+    c.pkt.source_id = source_id;
+    if (f->cap_len < f->wire_len)
+        c.pkt.flags |= CAP_PKT_TRUNCATED;
+    d->stats.frames++;
+    d->stats.bytes += f->cap_len;
+
+    SlView v = sl_view_make(f->data, f->cap_len);
+    switch (f->linktype) {
+    case DLT_EN10MB:
+        dec_ether(&c, v);
+        break;
+    case DLT_RAW:
+    case 14: /* DLT_RAW on some BSDs */
+    case DLT_IPV4:
+    case DLT_IPV6:
+        dec_ip(&c, v);
+        break;
+    case DLT_NULL:
+    case DLT_LOOP: {
+        /* 4-byte address family: host order for NULL, network for LOOP */
+        uint32_t fam_be, fam;
+        SlView h = v;
+        if (!sl_view_be32(&v, &fam_be) || !sl_view_le32(&h, &fam)) {
+            truncated(&c);
+            break;
+        }
+        uint32_t family = f->linktype == DLT_LOOP ? fam_be : (fam_be < 256 ? fam_be : fam);
+        if (family == 2)
+            dec_ipv4(&c, v);
+        else if (family == 10 || family == 24 || family == 28 || family == 30)
+            dec_ipv6(&c, v);
+        else
+            d->stats.non_ip++;
+        break;
+    }
+    case DLT_LINUX_SLL: {
+        /* packet type(2) ARPHRD(2) addr len(2) addr(8) protocol(2) */
+        uint16_t proto;
+        if (!sl_view_skip(&v, 14) || !sl_view_be16(&v, &proto)) {
+            truncated(&c);
+            break;
+        }
+        dec_ethertype(&c, proto, v);
+        break;
+    }
+    case DLT_LINUX_SLL2: {
+        /* protocol(2) reserved(2) ifindex(4) ARPHRD(2) type(1) alen(1) addr(8) */
+        uint16_t proto;
+        if (!sl_view_be16(&v, &proto) || !sl_view_skip(&v, 18)) {
+            truncated(&c);
+            break;
+        }
+        dec_ethertype(&c, proto, v);
+        break;
+    }
+    default:
+        d->stats.unsupported_link++;
+        break;
+    }
+}
+
+static void
+dec_ether(Ctx *c, SlView v)
+{
+    uint16_t type;
+    if (!sl_view_skip(&v, 12) || !sl_view_be16(&v, &type)) {
+        truncated(c);
+        return;
+    }
+    dec_ethertype(c, type, v);
+}
+
+static void
+dec_mpls(Ctx *c, SlView v)
+{
+    for (int i = 0; i < 16; i++) {
+        uint32_t label;
+        if (!sl_view_be32(&v, &label)) {
+            truncated(c);
+            return;
+        }
+        if (label & 0x100) { /* bottom of stack */
+            dec_ip(c, v);
+            return;
+        }
+    }
+    malformed(c);
+}
+
+static void
+dec_ppp_proto(Ctx *c, uint16_t proto, SlView v)
+{
+    if (proto == 0x0021)
+        dec_ipv4(c, v);
+    else if (proto == 0x0057)
+        dec_ipv6(c, v);
+    else
+        c->dec->stats.non_ip++;
+}
+
+static void
+dec_ethertype(Ctx *c, uint16_t type, SlView v)
+{
+    for (int tags = 0; type == ETH_VLAN || type == ETH_QINQ || type == ETH_QINQ_OLD; tags++) {
+        uint16_t tci;
+        if (tags >= 4) {
+            malformed(c);
+            return;
+        }
+        if (!sl_view_be16(&v, &tci) || !sl_view_be16(&v, &type)) {
+            truncated(c);
+            return;
+        }
+        if (!(c->pkt.flags & CAP_PKT_VLAN))
+            c->pkt.vlan = tci & 0x0fff;
+        c->pkt.flags |= CAP_PKT_VLAN;
+    }
+    switch (type) {
+    case ETH_IPV4:
+        dec_ipv4(c, v);
+        break;
+    case ETH_IPV6:
+        dec_ipv6(c, v);
+        break;
+    case ETH_MPLS:
+    case ETH_MPLS_MC:
+        dec_mpls(c, v);
+        break;
+    case ETH_PPPOE: {
+        uint16_t proto;
+        if (!sl_view_skip(&v, 6) || !sl_view_be16(&v, &proto)) {
+            truncated(c);
+            return;
+        }
+        dec_ppp_proto(c, proto, v);
+        break;
+    }
+    default:
+        c->dec->stats.non_ip++;
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------ IP */
+
+static void
+dec_ip(Ctx *c, SlView v)
+{
+    uint8_t b;
+    if (!sl_view_peek_u8(v, 0, &b)) {
+        truncated(c);
+        return;
+    }
+    if ((b >> 4) == 4)
+        dec_ipv4(c, v);
+    else if ((b >> 4) == 6)
+        dec_ipv6(c, v);
+    else
+        c->dec->stats.non_ip++;
+}
+
+static void
+dec_ipv4(Ctx *c, SlView v)
+{
+    SlView hdr = v;
+    uint8_t ver_ihl, tos, ttl, proto;
+    uint16_t total, id, frag;
+    uint8_t src[4], dst[4];
+    if (!sl_view_u8(&hdr, &ver_ihl) || !sl_view_u8(&hdr, &tos) || !sl_view_be16(&hdr, &total) ||
+        !sl_view_be16(&hdr, &id) || !sl_view_be16(&hdr, &frag) || !sl_view_u8(&hdr, &ttl) ||
+        !sl_view_u8(&hdr, &proto) || !sl_view_skip(&hdr, 2) || !sl_view_copy(&hdr, src, 4) ||
+        !sl_view_copy(&hdr, dst, 4)) {
+        truncated(c);
+        return;
+    }
+    size_t ihl = (size_t)(ver_ihl & 0x0f) * 4;
+    if ((ver_ihl >> 4) != 4 || ihl < 20 || total < ihl) {
+        malformed(c);
+        return;
+    }
+    if (v.len < ihl) {
+        truncated(c);
+        return;
+    }
+    /* the datagram ends at Total Length; trailing link padding is not ours */
+    SlView payload = sl_view_sub(v, ihl, (size_t)total - ihl);
+    if (v.len < total)
+        c->pkt.flags |= CAP_PKT_TRUNCATED;
+
+    if (c->pkt.src.family)
+        c->pkt.flags |= CAP_PKT_TUNNELED;
+    sl_addr_set_v4(&c->pkt.src, src, 0);
+    sl_addr_set_v4(&c->pkt.dst, dst, 0);
+
+    size_t offset = (size_t)(frag & 0x1fff) * 8;
+    bool more = (frag & 0x2000) != 0;
+    if (offset == 0 && !more) {
+        dec_l4(c, proto, payload);
+        return;
+    }
+    c->dec->stats.ip_fragments++;
+    if (v.len < total) {
+        truncated(c); /* a cut fragment can never complete its datagram */
+        return;
+    }
+    CapFragKey key = { .family = 4, .proto = proto, .id = id };
+    memcpy(key.src, src, 4);
+    memcpy(key.dst, dst, 4);
+    size_t len = 0;
+    uint8_t *whole = cap_frag_add(c->dec->frags, &key, c->pkt.ts, offset, more, proto,
+                                  payload, &len, NULL);
+    if (whole) {
+        c->pkt.flags |= CAP_PKT_IP_REASSEMBLED;
+        dec_l4(c, proto, sl_view_make(whole, len));
+        g_free(whole);
+    }
+}
+
+static void
+dec_ipv6(Ctx *c, SlView v)
+{
+    uint32_t vtf;
+    uint16_t plen;
+    uint8_t next, hlim, src[16], dst[16];
+    if (!sl_view_be32(&v, &vtf) || !sl_view_be16(&v, &plen) || !sl_view_u8(&v, &next) ||
+        !sl_view_u8(&v, &hlim) || !sl_view_copy(&v, src, 16) || !sl_view_copy(&v, dst, 16)) {
+        truncated(c);
+        return;
+    }
+    if ((vtf >> 28) != 6) {
+        malformed(c);
+        return;
+    }
+    if (plen != 0) { /* 0 = jumbogram: the rest of the frame */
+        if (v.len < plen)
+            c->pkt.flags |= CAP_PKT_TRUNCATED;
+        v = sl_view_sub(v, 0, plen);
+    }
+    if (c->pkt.src.family)
+        c->pkt.flags |= CAP_PKT_TUNNELED;
+    sl_addr_set_v6(&c->pkt.src, src, 0);
+    sl_addr_set_v6(&c->pkt.dst, dst, 0);
+
+    uint8_t *whole = NULL;
+    for (int n = 0; n < 16; n++) {
+        switch (next) {
+        case IPP_HOPOPT:
+        case IPP_ROUTING:
+        case IPP_DSTOPTS:
+        case IPP_MOBILITY:
+        case IPP_HIP:
+        case IPP_SHIM6: {
+            uint8_t nh, hlen;
+            SlView h = v;
+            if (!sl_view_u8(&h, &nh) || !sl_view_u8(&h, &hlen) ||
+                !sl_view_skip(&v, ((size_t)hlen + 1) * 8)) {
+                truncated(c);
+                goto out;
+            }
+            next = nh;
+            continue;
+        }
+        case IPP_AH: {
+            uint8_t nh, hlen;
+            SlView h = v;
+            if (!sl_view_u8(&h, &nh) || !sl_view_u8(&h, &hlen) ||
+                !sl_view_skip(&v, ((size_t)hlen + 2) * 4)) {
+                truncated(c);
+                goto out;
+            }
+            next = nh;
+            continue;
+        }
+        case IPP_FRAGMENT: {
+            uint8_t nh, res;
+            uint16_t off_m;
+            uint32_t id;
+            if (whole || !sl_view_u8(&v, &nh) || !sl_view_u8(&v, &res) ||
+                !sl_view_be16(&v, &off_m) || !sl_view_be32(&v, &id)) {
+                if (whole)
+                    malformed(c);
+                else
+                    truncated(c);
+                goto out;
+            }
+            size_t offset = (size_t)(off_m >> 3) * 8;
+            bool more = (off_m & 1) != 0;
+            if (offset == 0 && !more) { /* atomic fragment */
+                next = nh;
+                continue;
+            }
+            c->dec->stats.ip_fragments++;
+            if (c->pkt.flags & CAP_PKT_TRUNCATED) {
+                truncated(c);
+                goto out;
+            }
+            CapFragKey key = { .family = 6, .proto = 0, .id = id };
+            memcpy(key.src, src, 16);
+            memcpy(key.dst, dst, 16);
+            size_t len = 0;
+            uint8_t first_next = nh;
+            whole = cap_frag_add(c->dec->frags, &key, c->pkt.ts, offset, more, nh, v, &len,
+                                 &first_next);
+            if (!whole)
+                goto out;
+            c->pkt.flags |= CAP_PKT_IP_REASSEMBLED;
+            v = sl_view_make(whole, len);
+            next = first_next;
+            continue;
+        }
+        case IPP_NONE:
+        case IPP_ESP:
+            goto out;
+        default:
+            dec_l4(c, next, v);
+            goto out;
+        }
+    }
+    malformed(c); /* too many extension headers */
+out:
+    g_free(whole);
+}
+
+/* ----------------------------------------------------------- tunnels */
+
+static bool
+enter_tunnel(Ctx *c)
+{
+    if (c->depth >= c->dec->limits.max_tunnel_depth) {
+        malformed(c);
+        return false;
+    }
+    c->depth++;
+    c->pkt.flags |= CAP_PKT_TUNNELED;
+    return true;
+}
+
+static void
+dec_gre(Ctx *c, SlView v)
+{
+    uint16_t flags, proto;
+    if (!sl_view_be16(&v, &flags) || !sl_view_be16(&v, &proto)) {
+        truncated(c);
+        return;
+    }
+    unsigned version = flags & 0x7;
+    size_t skip = 0;
+    if (flags & 0x8000) /* C: checksum + reserved */
+        skip += 4;
+    if (flags & 0x2000) /* K: key */
+        skip += 4;
+    if (flags & 0x1000) /* S: sequence number */
+        skip += 4;
+    if (version == 1 && (flags & 0x0080)) /* enhanced GRE: acknowledgment */
+        skip += 4;
+    if (version > 1) {
+        malformed(c);
+        return;
+    }
+    if (!sl_view_skip(&v, skip)) {
+        truncated(c);
+        return;
+    }
+    switch (proto) {
+    case ETH_IPV4:
+        dec_ipv4(c, v);
+        break;
+    case ETH_IPV6:
+        dec_ipv6(c, v);
+        break;
+    case ETH_TEB:
+        dec_ether(c, v);
+        break;
+    case ETH_ERSPAN2:
+        /* type I has no header (no S bit); type II has 8 bytes */
+        if ((flags & 0x1000) && !sl_view_skip(&v, 8)) {
+            truncated(c);
+            return;
+        }
+        dec_ether(c, v);
+        break;
+    case ETH_ERSPAN3: {
+        /* 12 bytes; the O flag (lowest bit) adds an 8-byte subheader */
+        SlView h = v;
+        uint8_t b;
+        if (!sl_view_peek_u8(h, 11, &b) || !sl_view_skip(&v, (b & 1) ? 20 : 12)) {
+            truncated(c);
+            return;
+        }
+        dec_ether(c, v);
+        break;
+    }
+    case ETH_PPP: {
+        uint8_t b0, b1;
+        if (!sl_view_peek_u8(v, 0, &b0) || !sl_view_peek_u8(v, 1, &b1)) {
+            truncated(c);
+            return;
+        }
+        if (b0 == 0xff && b1 == 0x03) /* address and control */
+            sl_view_skip(&v, 2);
+        uint8_t p0;
+        uint16_t pproto;
+        if (!sl_view_u8(&v, &p0)) {
+            truncated(c);
+            return;
+        }
+        if (p0 & 1) { /* compressed one-byte protocol field */
+            pproto = p0;
+        } else {
+            uint8_t p1;
+            if (!sl_view_u8(&v, &p1)) {
+                truncated(c);
+                return;
+            }
+            pproto = (uint16_t)(p0 << 8 | p1);
+        }
+        dec_ppp_proto(c, pproto, v);
+        break;
+    }
+    default:
+        c->dec->stats.non_ip++;
+        break;
+    }
+}
+
+/* ----------------------------------------------------------- transport */
+
+static void
+deliver(Ctx *c, CapTransport t, uint16_t sport, uint16_t dport, SlView payload)
+{
+    c->pkt.transport = t;
+    c->pkt.src.port = sport;
+    c->pkt.dst.port = dport;
+    c->pkt.payload = payload;
+    c->pkt.stream = NULL;
+    c->dec->stats.payloads++;
+    c->dec->func(&c->pkt, c->dec->user);
+}
+
+static void
+dec_udp(Ctx *c, SlView v)
+{
+    uint16_t sport, dport, ulen;
+    if (!sl_view_be16(&v, &sport) || !sl_view_be16(&v, &dport) || !sl_view_be16(&v, &ulen) ||
+        !sl_view_skip(&v, 2)) {
+        truncated(c);
+        return;
+    }
+    if (ulen >= 8) {
+        if ((size_t)ulen - 8 > v.len)
+            c->pkt.flags |= CAP_PKT_TRUNCATED;
+        v = sl_view_sub(v, 0, (size_t)ulen - 8);
+    } else if (ulen != 0) { /* 0 is legal for IPv6 jumbograms only */
+        malformed(c);
+        return;
+    }
+    if (dport == VXLAN_PORT) {
+        uint8_t vflags;
+        if (sl_view_peek_u8(v, 0, &vflags) && (vflags & 0x08) && v.len > 8 + 14) {
+            if (!enter_tunnel(c))
+                return;
+            SlView inner = sl_view_tail(v, 8);
+            c->pkt.src.family = SL_AF_NONE; /* inner addresses replace outer */
+            dec_ether(c, inner);
+            return;
+        }
+    }
+    deliver(c, CAP_TRANSPORT_UDP, sport, dport, v);
+}
+
+static void
+dec_tcp(Ctx *c, SlView v)
+{
+    uint16_t sport, dport, offflags;
+    uint32_t seq, ack;
+    SlView h = v;
+    if (!sl_view_be16(&h, &sport) || !sl_view_be16(&h, &dport) || !sl_view_be32(&h, &seq) ||
+        !sl_view_be32(&h, &ack) || !sl_view_be16(&h, &offflags)) {
+        truncated(c);
+        return;
+    }
+    size_t doff = (size_t)(offflags >> 12) * 4;
+    if (doff < 20) {
+        malformed(c);
+        return;
+    }
+    if (!sl_view_skip(&v, doff)) {
+        truncated(c);
+        return;
+    }
+    if (c->pkt.flags & CAP_PKT_TRUNCATED) {
+        /* the segment was cut by the snaplen: its bytes are incomplete and
+         * would corrupt the stream; treat it as lost */
+        truncated(c);
+        v.len = 0;
+    }
+    uint8_t flags = 0;
+    if (offflags & 0x01)
+        flags |= CAP_TCP_FIN;
+    if (offflags & 0x02)
+        flags |= CAP_TCP_SYN;
+    if (offflags & 0x04)
+        flags |= CAP_TCP_RST;
+    c->pkt.transport = CAP_TRANSPORT_TCP;
+    c->pkt.src.port = sport;
+    c->pkt.dst.port = dport;
+    cap_tcp_table_segment(c->dec->tcp, &c->pkt, seq, flags, v, c->dec->func, c->dec->user);
+}
+
+static void
+dec_sctp(Ctx *c, SlView v)
+{
+    uint16_t sport, dport;
+    if (!sl_view_be16(&v, &sport) || !sl_view_be16(&v, &dport) || !sl_view_skip(&v, 8)) {
+        truncated(c);
+        return;
+    }
+    while (v.len >= 4) {
+        uint8_t type, cflags;
+        uint16_t clen;
+        SlView chunk;
+        if (!sl_view_u8(&v, &type) || !sl_view_u8(&v, &cflags) || !sl_view_be16(&v, &clen))
+            break;
+        if (clen < 4) {
+            malformed(c);
+            return;
+        }
+        if (!sl_view_take(&v, (size_t)clen - 4, &chunk)) {
+            truncated(c);
+            return;
+        }
+        sl_view_skip(&v, (4 - clen % 4) % 4); /* padding; may be absent at the end */
+        if (type != 0) /* DATA */
+            continue;
+        c->dec->stats.sctp_chunks++;
+        uint32_t tsn, ppid;
+        uint16_t sid, ssn;
+        if (!sl_view_be32(&chunk, &tsn) || !sl_view_be16(&chunk, &sid) ||
+            !sl_view_be16(&chunk, &ssn) || !sl_view_be32(&chunk, &ppid)) {
+            malformed(c);
+            continue;
+        }
+        if ((cflags & 0x03) != 0x03) { /* B and E: a whole user message */
+            c->dec->stats.sctp_fragmented++;
+            continue;
+        }
+        c->pkt.sctp_ppid = ppid;
+        deliver(c, CAP_TRANSPORT_SCTP, sport, dport, chunk);
+    }
+}
+
+static void
+dec_l4(Ctx *c, uint8_t proto, SlView v)
+{
+    switch (proto) {
+    case IPP_UDP:
+        dec_udp(c, v);
+        break;
+    case IPP_TCP:
+        dec_tcp(c, v);
+        break;
+    case IPP_SCTP:
+        dec_sctp(c, v);
+        break;
+    case IPP_IPIP:
+        if (enter_tunnel(c))
+            dec_ipv4(c, v);
+        break;
+    case IPP_IPV6:
+        if (enter_tunnel(c))
+            dec_ipv6(c, v);
+        break;
+    case IPP_GRE:
+        if (enter_tunnel(c))
+            dec_gre(c, v);
+        break;
+    default:
+        break;
+    }
+}

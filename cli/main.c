@@ -1,0 +1,58 @@
+/* sipladder-cli: command-line front end of sipladder. */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "flow-class.h"
+#include "sl-config.h"
+
+#include <pcap/pcap.h>
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} CliCommand;
+
+static const CliCommand commands[] = {
+    { "messages", cli_cmd_messages, "list the SIP messages in capture files" },
+};
+
+static void
+usage(FILE *out)
+{
+    fprintf(out, "Usage: sipladder-cli COMMAND [OPTION...] FILE...\n\n"
+                 "SIP/RTP protocol analyzer and call-flow visualizer.\n\nCommands:\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nOptions:\n"
+                 "  -h, --help     show this help (COMMAND --help for a command's options)\n"
+                 "  -V, --version  show the version\n\n"
+                 "Exit status: 0 success, 1 input error, 2 bad usage.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("sipladder-cli %s (%s; nDPI %s)\n", SL_VERSION, pcap_lib_version(),
+               flow_class_ndpi_version());
+        return CLI_EXIT_OK;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "sipladder-cli: unknown command '%s' (see --help)\n", cmd);
+    return CLI_EXIT_USAGE;
+}
