@@ -145,14 +145,16 @@ sl_addr_parse(const char *text, SlAddr *out)
             port = colon + 1;
         }
     }
-    if (!sl_addr_parse_ip_view(host, host_len, out))
+    SlAddr a;
+    if (!sl_addr_parse_ip_view(host, host_len, &a))
         return false;
     if (port) {
         char *end = NULL;
         unsigned long v = strtoul(port, &end, 10);
-        if (*port == '\0' || *end != '\0' || v > 65535)
+        if (!g_ascii_isdigit(*port) || *end != '\0' || v > 65535)
             return false;
-        out->port = (uint16_t)v;
+        a.port = (uint16_t)v;
     }
+    *out = a;
     return true;
 }

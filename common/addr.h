@@ -36,7 +36,8 @@ gboolean sl_addr_equal_func(gconstpointer a, gconstpointer b);
 char *sl_addr_ip_str(const SlAddr *a, char buf[SL_ADDR_IP_STRLEN]);
 /* Writes "ip:port" (IPv6 as "[ip]:port") into @buf and returns @buf. */
 char *sl_addr_str(const SlAddr *a, char buf[SL_ADDR_STRLEN]);
-/* Parses "ip", "ip:port", "[ipv6]" or "[ipv6]:port" (or bare IPv6). */
+/* Parses "ip", "ip:port", "[ipv6]" or "[ipv6]:port" (or bare IPv6); *out is
+ * untouched on failure. */
 bool sl_addr_parse(const char *text, SlAddr *out);
 /* Parses a textual IP (no port) from a view, e.g. from SDP or Via. */
 bool sl_addr_parse_ip_view(const void *p, size_t len, SlAddr *out);

@@ -99,6 +99,10 @@ dissect_datagram(SipDissector *d, const CapPacket *pkt, SlView data, SipTranspor
     SlStatus st = sip_msg_parse(data, SIP_FRAMING_DATAGRAM, &d->opts, &d->msg);
     if (st == SL_ERR_NOT_MINE || st == SL_ERR_NEED_MORE)
         return;
+    if (d->msg.flags & SIP_FLAG_TOO_LARGE) {
+        d->stats.limit++;
+        return;
+    }
     if (d->msg.flags & SIP_FLAG_HEADER_LIMIT)
         d->stats.limit++;
     emit(d, pkt, st, t);
@@ -252,10 +256,13 @@ dissect_stream(SipDissector *d, const CapPacket *pkt)
             continue;
         }
         if (st == SL_ERR_LIMIT) {
-            /* a message larger than the bound: drop what is buffered */
+            /* a message larger than the bound: drop it (all that is
+             * buffered when it is not complete yet) */
+            size_t n = sl_view_offset(v, d->msg.raw) + d->msg.raw.len;
             d->stats.limit++;
-            cap_tcp_stream_consume(s, v.len);
-            return;
+            sl_view_skip(&v, n);
+            cap_tcp_stream_consume(s, n);
+            continue;
         }
         /* not SIP here: skip to the next plausible start line */
         size_t n = resync(v);

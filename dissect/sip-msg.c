@@ -134,7 +134,7 @@ void
 sip_parse_options_init(SipParseOptions *o)
 {
     o->max_headers = SIP_MAX_HEADERS;
-    o->max_message = 65536;
+    o->max_message = 256 * 1024;
 }
 
 /* --------------------------------------------------------- start line */
@@ -517,6 +517,10 @@ sip_msg_parse(SlView data, SipFraming framing, const SipParseOptions *opts, SipM
             msg->flags |= SIP_FLAG_TRAILING_DATA;
     }
     msg->raw = sl_view_sub(start, 0, sl_view_offset(start, msg->body) + msg->body.len);
+    if (msg->raw.len > opts->max_message) {
+        msg->flags |= SIP_FLAG_TOO_LARGE;
+        sl_error_set(&msg->error, SL_ERR_LIMIT, 0, "message too large");
+    }
 
     /* checks across headers */
     if (msg->call_id.len == 0 || !msg->has_cseq || msg->from.uri_text.len == 0 ||
