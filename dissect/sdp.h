@@ -66,7 +66,8 @@ typedef struct {
     int maxptime;           /* a=maxptime in ms, -1 when absent */
     /* a=rtcp:<port> [IN IP4|IP6 <addr>] (RFC 3605). rtcp_addr is the
      * address given there, else the effective conn address (family
-     * SL_AF_NONE when neither is an IP); its port is rtcp_port. */
+     * SL_AF_NONE when neither is an IP); its port is rtcp_port. All zero
+     * without a=rtcp. */
     uint16_t rtcp_port;
     SlAddr rtcp_addr;
     bool has_rtcp;

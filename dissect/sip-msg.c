@@ -358,7 +358,8 @@ typed_header(SipMsg *msg, const SipHdr *h, bool first)
     }
     case SIP_HDR_MAX_FORWARDS: {
         uint64_t n;
-        if (!sl_view_parse_uint(v, 3, 255, &n)) {
+        /* Max-Forwards = 1*DIGIT, 0-255 by section 20.22 ("0068" is 68) */
+        if (!sl_view_parse_uint(v, 10, 255, &n)) {
             mark(msg, v, "bad Max-Forwards");
             break;
         }

@@ -192,22 +192,23 @@ sip_uri_parse(SlView text, SipUri *uri)
         return rest.len ? SL_OK : SL_ERR_MALFORMED;
     }
 
-    SlView before_hdrs, headers;
-    if (sl_view_split_u8(rest, '?', &before_hdrs, &headers))
-        uri->headers = headers;
-    /* the userinfo ends at the last '@' (a user part may hold ';') */
-    SlView hostpart = before_hdrs;
-    for (size_t i = before_hdrs.len; i > 0; i--) {
-        if (sl_view_at(before_hdrs, i - 1) == '@') {
-            SlView userinfo = sl_view_sub(before_hdrs, 0, i - 1);
+    /* userinfo ends at the last '@': a user part may hold ';' and '?',
+     * while uri-parameters and headers never hold a bare '@' */
+    SlView hostpart = rest;
+    for (size_t i = rest.len; i > 0; i--) {
+        if (sl_view_at(rest, i - 1) == '@') {
+            SlView userinfo = sl_view_sub(rest, 0, i - 1);
             SlView u, pw;
             if (sl_view_split_u8(userinfo, ':', &u, &pw))
                 uri->password = pw;
             uri->user = u;
-            hostpart = sl_view_tail(before_hdrs, i);
+            hostpart = sl_view_tail(rest, i);
             break;
         }
     }
+    SlView headers;
+    if (sl_view_split_u8(hostpart, '?', &hostpart, &headers))
+        uri->headers = headers;
     SlView hp, params;
     if (sl_view_split_u8(hostpart, ';', &hp, &params))
         uri->params = params;
