@@ -41,10 +41,27 @@ enum {
 
 #define VXLAN_PORT 4789
 
+/* An SCTP user message being rebuilt from DATA chunk fragments
+ * (RFC 9260 section 6.9): B first, then consecutive TSNs, E last. */
+typedef struct {
+    SlAddr src, dst;
+    uint16_t sid;
+} SctpKey;
+
+typedef struct {
+    SctpKey key;
+    uint32_t next_tsn;
+    GByteArray *data;
+} SctpPartial;
+
+#define SCTP_MAX_PARTIALS 1024
+
 struct CapDecoder {
     CapLimits limits;
     CapStats stats;
     CapFragTable *frags;
+    GHashTable *sctp; /* SctpKey* -> SctpPartial* */
+    size_t sctp_held;
     CapTcpTable *tcp;
     CapPacketFunc func;
     gpointer user;
@@ -87,6 +104,28 @@ cap_limits_init(CapLimits *l)
     l->max_tunnel_depth = 4;
 }
 
+static guint
+sctp_key_hash(gconstpointer p)
+{
+    const SctpKey *k = p;
+    return sl_addr_hash(&k->src) * 31 + sl_addr_hash(&k->dst) + k->sid;
+}
+
+static gboolean
+sctp_key_equal(gconstpointer a, gconstpointer b)
+{
+    const SctpKey *x = a, *y = b;
+    return x->sid == y->sid && sl_addr_equal(&x->src, &y->src) && sl_addr_equal(&x->dst, &y->dst);
+}
+
+static void
+sctp_partial_free(gpointer p)
+{
+    SctpPartial *sp = p;
+    g_byte_array_unref(sp->data);
+    g_free(sp);
+}
+
 CapDecoder *
 cap_decoder_new(const CapLimits *limits, CapPacketFunc func, gpointer user)
 {
@@ -98,6 +137,7 @@ cap_decoder_new(const CapLimits *limits, CapPacketFunc func, gpointer user)
         cap_limits_init(&d->limits);
     d->frags = cap_frag_table_new(&d->limits, &d->stats);
     d->tcp = cap_tcp_table_new(&d->limits, &d->stats);
+    d->sctp = g_hash_table_new_full(sctp_key_hash, sctp_key_equal, NULL, sctp_partial_free);
     d->func = func;
     d->user = user;
     return d;
@@ -110,6 +150,7 @@ cap_decoder_free(CapDecoder *d)
         return;
     cap_tcp_table_free(d->tcp);
     cap_frag_table_free(d->frags);
+    g_hash_table_destroy(d->sctp);
     g_free(d);
 }
 
@@ -122,7 +163,7 @@ cap_decoder_stats(const CapDecoder *d)
 size_t
 cap_decoder_held_bytes(const CapDecoder *d)
 {
-    return cap_frag_held(d->frags) + cap_tcp_held(d->tcp);
+    return cap_frag_held(d->frags) + cap_tcp_held(d->tcp) + d->sctp_held;
 }
 
 void
@@ -663,6 +704,56 @@ dec_tcp(Ctx *c, SlView v)
 }
 
 static void
+sctp_drop(CapDecoder *d, SctpPartial *sp)
+{
+    d->sctp_held -= sp->data->len;
+    g_hash_table_remove(d->sctp, &sp->key);
+}
+
+/* Appends one fragment; delivers the user message when E arrives. Only
+ * in-order fragments are joined (a lost or reordered one drops the message). */
+static void
+sctp_fragment(Ctx *c, uint16_t sport, uint16_t dport, uint16_t sid, uint32_t tsn,
+              uint8_t cflags, SlView chunk)
+{
+    CapDecoder *d = c->dec;
+    SctpKey key = { c->pkt.src, c->pkt.dst, sid };
+    key.src.port = sport;
+    key.dst.port = dport;
+    SctpPartial *sp = g_hash_table_lookup(d->sctp, &key);
+    if (cflags & 0x02) { /* B: first fragment */
+        if (sp)
+            sctp_drop(d, sp);
+        if (g_hash_table_size(d->sctp) >= SCTP_MAX_PARTIALS) {
+            d->stats.malformed++;
+            return;
+        }
+        sp = g_new0(SctpPartial, 1);
+        sp->key = key;
+        sp->data = g_byte_array_new();
+        g_hash_table_insert(d->sctp, &sp->key, sp);
+    } else if (sp == NULL || sp->next_tsn != tsn) {
+        if (sp)
+            sctp_drop(d, sp);
+        return;
+    }
+    if (sp->data->len + chunk.len > d->limits.tcp_max_buffer) {
+        d->stats.tcp_limit++;
+        sctp_drop(d, sp);
+        return;
+    }
+    g_byte_array_append(sp->data, chunk.p, (guint)chunk.len);
+    d->sctp_held += chunk.len;
+    sp->next_tsn = tsn + 1;
+    if (cflags & 0x01) { /* E: last fragment */
+        GByteArray *whole = g_byte_array_ref(sp->data);
+        sctp_drop(d, sp);
+        deliver(c, CAP_TRANSPORT_SCTP, sport, dport, sl_view_make(whole->data, whole->len));
+        g_byte_array_unref(whole);
+    }
+}
+
+static void
 dec_sctp(Ctx *c, SlView v)
 {
     uint16_t sport, dport;
@@ -695,12 +786,13 @@ dec_sctp(Ctx *c, SlView v)
             malformed(c);
             continue;
         }
-        if ((cflags & 0x03) != 0x03) { /* B and E: a whole user message */
-            c->dec->stats.sctp_fragmented++;
+        c->pkt.sctp_ppid = ppid;
+        if ((cflags & 0x03) == 0x03) { /* B and E: a whole user message */
+            deliver(c, CAP_TRANSPORT_SCTP, sport, dport, chunk);
             continue;
         }
-        c->pkt.sctp_ppid = ppid;
-        deliver(c, CAP_TRANSPORT_SCTP, sport, dport, chunk);
+        c->dec->stats.sctp_fragmented++;
+        sctp_fragment(c, sport, dport, sid, tsn, cflags, chunk);
     }
 }
 

@@ -48,7 +48,7 @@ typedef struct {
     uint64_t tcp_streams;      /* directions created */
     uint64_t tcp_streams_evicted;
     uint64_t sctp_chunks;
-    uint64_t sctp_fragmented;  /* DATA chunks of fragmented user messages (not rebuilt) */
+    uint64_t sctp_fragmented;  /* DATA chunks that carry part of a user message */
 } CapStats;
 
 typedef struct CapDecoder CapDecoder;
