@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""End-to-end checks of sipladder-cli: usage, exit statuses, bad inputs,
+truncated and compressed files, JSON shape. TAP output.
+
+Usage: test-cli.py CLI SAMPLE_PCAP
+"""
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+CLI, SAMPLE = sys.argv[1], sys.argv[2]
+cases = []
+
+
+def case(fn):
+    cases.append(fn)
+    return fn
+
+
+def run(*args):
+    return subprocess.run([CLI, *args], capture_output=True, text=True)
+
+
+def messages_json(*files):
+    r = run("messages", "--json", *files)
+    return r, (json.loads(r.stdout)["messages"] if r.stdout.strip() else None)
+
+
+@case
+def help_and_version():
+    r = run("--help")
+    assert r.returncode == 0 and "messages" in r.stdout, r
+    r = run("messages", "--help")
+    assert r.returncode == 0 and "--json" in r.stdout, r
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.startswith("sipladder-cli "), r
+
+
+@case
+def usage_errors_exit_2():
+    for args in ([], ["frobnicate"], ["messages"], ["messages", "--no-such-option", SAMPLE]):
+        r = run(*args)
+        assert r.returncode == 2, (args, r.returncode, r.stderr)
+        assert r.stderr.strip(), args
+
+
+@case
+def missing_file_exit_1():
+    r = run("messages", "/nonexistent/x.pcap")
+    assert r.returncode == 1, r
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "/nonexistent/x.pcap" in lines[0], lines
+
+
+@case
+def bad_inputs_named(tmp):
+    empty = os.path.join(tmp, "empty.pcap")
+    open(empty, "wb").close()
+    text = os.path.join(tmp, "notes.txt")
+    with open(text, "w") as f:
+        f.write("this is not a capture\n" * 10)
+    header_cut = os.path.join(tmp, "cut-header.pcap")
+    with open(SAMPLE, "rb") as f:
+        data = f.read()
+    with open(header_cut, "wb") as f:
+        f.write(data[:10])
+    for path, word in ((empty, "empty"), (text, "not a pcap"), (tmp, "directory"),
+                       (header_cut, "")):
+        r = run("messages", path)
+        assert r.returncode == 1, (path, r.returncode)
+        assert path in r.stderr and word in r.stderr, (path, r.stderr)
+        assert r.stdout == "", r.stdout
+
+
+@case
+def truncated_mid_packet(tmp):
+    full, msgs = messages_json(SAMPLE)
+    assert full.returncode == 0 and msgs, full.stderr
+    with open(SAMPLE, "rb") as f:
+        data = f.read()
+    cut = os.path.join(tmp, "cut.pcap")
+    with open(cut, "wb") as f:
+        f.write(data[:-5])  # the last record loses its end
+    r, got = messages_json(cut)
+    assert r.returncode == 1, r.returncode
+    total = int(subprocess.run(["capinfos", "-c", "-M", SAMPLE], capture_output=True,
+                               text=True).stdout.split()[-1]) if shutil.which("capinfos") else None
+    last_good = (total - 1) if total else None
+    expected = [m for m in msgs if last_good is None or m["frame"] <= last_good]
+    strip = lambda ms: [{k: v for k, v in m.items() if k != "file"} for m in ms]
+    assert strip(got) == strip(expected), (len(got), len(expected))
+    assert len(got) < len(msgs), "the cut must lose the last message"
+    assert "truncated" in r.stderr, r.stderr
+    if last_good:
+        assert f"frame {last_good}" in r.stderr, r.stderr
+
+
+@case
+def gzip_same_as_plain(tmp):
+    gz = os.path.join(tmp, "sample.pcap.gz")
+    with open(SAMPLE, "rb") as f, gzip.open(gz, "wb") as g:
+        g.write(f.read())
+    a = run("messages", SAMPLE)
+    b = run("messages", gz)
+    assert a.returncode == 0 and b.returncode == 0, b.stderr
+    assert a.stdout == b.stdout and a.stdout, "gzip output differs"
+
+
+@case
+def pcapng_same_as_pcap(tmp):
+    if not shutil.which("editcap"):
+        return "SKIP editcap not installed"
+    ng = os.path.join(tmp, "sample.pcapng")
+    subprocess.run(["editcap", "-F", "pcapng", SAMPLE, ng], check=True)
+    a = run("messages", SAMPLE)
+    b = run("messages", ng)
+    assert b.returncode == 0 and a.stdout == b.stdout, b.stderr
+
+
+@case
+def json_shape():
+    r, msgs = messages_json(SAMPLE)
+    assert r.returncode == 0 and msgs, r.stderr
+    for m in msgs:
+        for key, types in (("frame", int), ("time", float), ("src", str), ("dst", str),
+                           ("transport", str), ("call_id", str), ("cseq", str),
+                           ("method", (str, type(None))), ("status", (int, type(None))),
+                           ("reason", (str, type(None)))):
+            assert isinstance(m[key], types), (key, m[key])
+        assert (m["method"] is None) == (m["status"] is not None), m
+        assert ":" in m["src"] and ":" in m["dst"]
+        assert m["transport"] in ("UDP", "TCP", "SCTP", "WS")
+    frames = [m["frame"] for m in msgs]
+    assert frames == sorted(frames), "messages out of frame order"
+
+
+@case
+def several_files():
+    r, msgs = messages_json(SAMPLE, SAMPLE)
+    one, single = messages_json(SAMPLE)
+    assert r.returncode == 0 and len(msgs) == 2 * len(single)
+
+
+@case
+def text_line_per_message():
+    r = run("messages", SAMPLE)
+    _, msgs = messages_json(SAMPLE)
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(msgs)
+    for line, m in zip(lines, msgs):
+        assert line.split()[0] == str(m["frame"])
+        assert f"{m['src']} -> {m['dst']}" in line
+        assert m["call_id"] in line
+
+
+def main():
+    print(f"1..{len(cases)}")
+    failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, fn in enumerate(cases, 1):
+            try:
+                arg = (tmp,) if fn.__code__.co_argcount else ()
+                res = fn(*arg)
+                if isinstance(res, str) and res.startswith("SKIP"):
+                    print(f"ok {i} {fn.__name__} # {res}")
+                else:
+                    print(f"ok {i} {fn.__name__}")
+            except Exception as e:  # an assertion or a crash of the CLI
+                failed += 1
+                print(f"not ok {i} {fn.__name__}")
+                for l in repr(e).splitlines():
+                    print(f"# {l}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
