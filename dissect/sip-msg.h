@@ -161,6 +161,17 @@ typedef struct {
 /* One via-parm (RFC 3261 section 20.42). */
 SlStatus sip_via_parse(SlView value, SipVia *out);
 
+typedef struct {
+    SlView protocol; /* "SIP", "Q.850"... */
+    int cause;       /* -1 when absent or unreadable */
+    SlView text;     /* without the quotes; empty when absent */
+} SipReason;
+
+/* One reason-value of a Reason header (RFC 3326 section 2):
+ *   reason-value = protocol *(SEMI reason-params)
+ *   reason-params = protocol-cause / reason-text / reason-extension */
+SlStatus sip_reason_parse(SlView value, SipReason *out);
+
 /* --- Messages --- */
 
 enum {

@@ -357,3 +357,34 @@ sip_via_parse(SlView value, SipVia *out)
     }
     return SL_OK;
 }
+
+/* -------------------------------------------------------------- Reason */
+
+SlStatus
+sip_reason_parse(SlView value, SipReason *out)
+{
+    memset(out, 0, sizeof *out);
+    out->cause = -1;
+    SlView v = sl_view_trim(value), protocol, params;
+    bool has_params = sl_view_split_u8(v, ';', &protocol, &params);
+    out->protocol = sl_view_trim(protocol);
+    if (!sl_view_is_token(out->protocol))
+        return SL_ERR_MALFORMED;
+    if (!has_params)
+        return SL_OK;
+    SlStatus st = SL_OK;
+    SlView cause, text;
+    if (sip_param_get(params, "cause", &cause)) {
+        uint64_t n;
+        if (sl_view_parse_uint(cause, 5, 65535, &n))
+            out->cause = (int)n;
+        else
+            st = SL_ERR_MALFORMED;
+    }
+    if (sip_param_get(params, "text", &text)) {
+        if (text.len >= 2 && sl_view_at(text, 0) == '"' && sl_view_at(text, text.len - 1) == '"')
+            text = sl_view_sub(text, 1, text.len - 2);
+        out->text = text;
+    }
+    return st;
+}

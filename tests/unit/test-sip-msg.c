@@ -336,6 +336,25 @@ test_via(void)
 }
 
 static void
+test_reason(void)
+{
+    SipReason r;
+    g_assert_cmpint(sip_reason_parse(v("SIP ;cause=200 ;text=\"Call completed elsewhere\""), &r), ==,
+                    SL_OK);
+    g_assert_true(sl_view_eq_str(r.protocol, "SIP"));
+    g_assert_cmpint(r.cause, ==, 200);
+    g_assert_true(sl_view_eq_str(r.text, "Call completed elsewhere"));
+    g_assert_cmpint(sip_reason_parse(v("Q.850;cause=16"), &r), ==, SL_OK);
+    g_assert_true(sl_view_eq_str(r.protocol, "Q.850"));
+    g_assert_cmpint(r.cause, ==, 16);
+    g_assert_cmpuint(r.text.len, ==, 0);
+    g_assert_cmpint(sip_reason_parse(v("SIP"), &r), ==, SL_OK);
+    g_assert_cmpint(r.cause, ==, -1);
+    g_assert_cmpint(sip_reason_parse(v("Q.850;cause=abc"), &r), ==, SL_ERR_MALFORMED);
+    g_assert_cmpint(sip_reason_parse(v("\"x\";cause=1"), &r), ==, SL_ERR_MALFORMED);
+}
+
+static void
 test_stream_framing(void)
 {
     const char *two = "SIP/2.0 200 OK" CRLF HDRS "CSeq: 1 BYE" CRLF "Content-Length: 4" CRLF CRLF "abcd"
@@ -474,6 +493,7 @@ main(int argc, char **argv)
     g_test_add_func("/sip/uri", test_uris);
     g_test_add_func("/sip/name-addr", test_name_addr);
     g_test_add_func("/sip/via", test_via);
+    g_test_add_func("/sip/reason", test_reason);
     g_test_add_func("/sip/stream-framing", test_stream_framing);
     g_test_add_func("/sip/header-limit", test_header_limit);
     g_test_add_func("/sip/multipart", test_multipart);
