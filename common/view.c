@@ -5,13 +5,6 @@
 #include <string.h>
 
 SlView
-sl_view_make(const void *p, size_t len)
-{
-    SlView v = { (const uint8_t *)p, p ? len : 0 };
-    return v;
-}
-
-SlView
 sl_view_from_str(const char *s)
 {
     return sl_view_make(s, s ? strlen(s) : 0);
@@ -117,28 +110,6 @@ sl_view_peek_u8(SlView v, size_t off, uint8_t *out)
     return true;
 }
 
-int
-sl_view_at(SlView v, size_t off)
-{
-    return off < v.len ? v.p[off] : -1;
-}
-
-SlView
-sl_view_sub(SlView v, size_t off, size_t n)
-{
-    if (off >= v.len)
-        return sl_view_make(v.p ? v.p + v.len : NULL, 0);
-    if (n > v.len - off)
-        n = v.len - off;
-    return sl_view_make(v.p + off, n);
-}
-
-SlView
-sl_view_tail(SlView v, size_t off)
-{
-    return sl_view_sub(v, off, SIZE_MAX);
-}
-
 size_t
 sl_view_offset(SlView outer, SlView inner)
 {
@@ -206,7 +177,7 @@ sl_view_ieq(SlView a, SlView b)
     if (a.len != b.len)
         return false;
     for (size_t i = 0; i < a.len; i++)
-        if (g_ascii_tolower(a.p[i]) != g_ascii_tolower(b.p[i]))
+        if (sl_ascii_lower(a.p[i]) != sl_ascii_lower(b.p[i]))
             return false;
     return true;
 }
@@ -272,7 +243,7 @@ sl_view_ifind_str(SlView v, const char *needle, size_t *pos)
         return true;
     }
     for (size_t i = 0; i + n <= v.len; i++) {
-        if (g_ascii_tolower(v.p[i]) == g_ascii_tolower((guchar)needle[0]) &&
+        if (sl_ascii_lower(v.p[i]) == sl_ascii_lower((guchar)needle[0]) &&
             sl_view_ieq(sl_view_make(v.p + i, n), sl_view_make(needle, n))) {
             *pos = i;
             return true;

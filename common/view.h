@@ -19,8 +19,16 @@ typedef struct {
 
 #define SL_VIEW_EMPTY ((SlView){ NULL, 0 })
 
+/* The smallest helpers are inline: they run for every byte of every
+ * message. They are part of the view module and bound-checked all the same. */
+
 /* A view over @len bytes at @p (borrowed). */
-SlView sl_view_make(const void *p, size_t len);
+static inline SlView
+sl_view_make(const void *p, size_t len)
+{
+    SlView v = { (const uint8_t *)p, p ? len : 0 };
+    return v;
+}
 /* A view over a NUL-terminated string, without the NUL (borrowed). */
 SlView sl_view_from_str(const char *s);
 
@@ -41,11 +49,36 @@ bool sl_view_copy(SlView *v, void *dst, size_t n);
 /* Byte at @off without consuming; false when out of range. */
 bool sl_view_peek_u8(SlView v, size_t off, uint8_t *out);
 /* Byte at @off or -1 when out of range. */
-int sl_view_at(SlView v, size_t off);
+static inline int
+sl_view_at(SlView v, size_t off)
+{
+    return off < v.len ? v.p[off] : -1;
+}
+
 /* Sub-view [off, off+n) clamped to the view. */
-SlView sl_view_sub(SlView v, size_t off, size_t n);
+static inline SlView
+sl_view_sub(SlView v, size_t off, size_t n)
+{
+    if (off >= v.len)
+        return sl_view_make(v.p ? v.p + v.len : NULL, 0);
+    if (n > v.len - off)
+        n = v.len - off;
+    return sl_view_make(v.p + off, n);
+}
+
 /* Everything from @off on (empty when off >= len). */
-SlView sl_view_tail(SlView v, size_t off);
+static inline SlView
+sl_view_tail(SlView v, size_t off)
+{
+    return sl_view_sub(v, off, SIZE_MAX);
+}
+
+/* ASCII lower case without a function call or the locale. */
+static inline int
+sl_ascii_lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
 /* Offset of @inner inside @outer (inner must be a sub-view of outer). */
 size_t sl_view_offset(SlView outer, SlView inner);
 

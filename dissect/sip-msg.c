@@ -42,61 +42,63 @@ sip_method_name(SipMethod m)
 
 typedef struct {
     const char *name;
+    size_t len;
     char compact; /* RFC 3261 section 7.3.3 and the IANA registry; 0 if none */
     bool is_list; /* header-value = elem *(COMMA elem) */
     bool single;  /* must appear at most once */
 } HdrInfo;
 
+#define H(name) name, sizeof(name) - 1
 static const HdrInfo hdr_table[SIP_HDR_COUNT] = {
-    [SIP_HDR_VIA] = { "Via", 'v', true, false },
-    [SIP_HDR_CALL_ID] = { "Call-ID", 'i', false, true },
-    [SIP_HDR_FROM] = { "From", 'f', false, true },
-    [SIP_HDR_TO] = { "To", 't', false, true },
-    [SIP_HDR_CSEQ] = { "CSeq", 0, false, true },
-    [SIP_HDR_CONTACT] = { "Contact", 'm', true, false },
-    [SIP_HDR_CONTENT_LENGTH] = { "Content-Length", 'l', false, true },
-    [SIP_HDR_CONTENT_TYPE] = { "Content-Type", 'c', false, true },
-    [SIP_HDR_MAX_FORWARDS] = { "Max-Forwards", 0, false, true },
-    [SIP_HDR_RECORD_ROUTE] = { "Record-Route", 0, true, false },
-    [SIP_HDR_ROUTE] = { "Route", 0, true, false },
-    [SIP_HDR_REASON] = { "Reason", 0, true, false },
-    [SIP_HDR_USER_AGENT] = { "User-Agent", 0, false, false },
-    [SIP_HDR_SERVER] = { "Server", 0, false, false },
-    [SIP_HDR_P_ASSERTED_IDENTITY] = { "P-Asserted-Identity", 0, true, false },
-    [SIP_HDR_P_PREFERRED_IDENTITY] = { "P-Preferred-Identity", 0, true, false },
-    [SIP_HDR_REMOTE_PARTY_ID] = { "Remote-Party-ID", 0, true, false },
-    [SIP_HDR_DIVERSION] = { "Diversion", 0, true, false },
-    [SIP_HDR_HISTORY_INFO] = { "History-Info", 0, true, false },
-    [SIP_HDR_SUBJECT] = { "Subject", 's', false, false },
-    [SIP_HDR_SUPPORTED] = { "Supported", 'k', true, false },
-    [SIP_HDR_REQUIRE] = { "Require", 0, true, false },
-    [SIP_HDR_PROXY_REQUIRE] = { "Proxy-Require", 0, true, false },
-    [SIP_HDR_UNSUPPORTED] = { "Unsupported", 0, true, false },
-    [SIP_HDR_ALLOW] = { "Allow", 0, true, false },
-    [SIP_HDR_ALLOW_EVENTS] = { "Allow-Events", 'u', true, false },
-    [SIP_HDR_EVENT] = { "Event", 'o', false, false },
-    [SIP_HDR_REFER_TO] = { "Refer-To", 'r', false, false },
-    [SIP_HDR_REFERRED_BY] = { "Referred-By", 'b', false, false },
-    [SIP_HDR_REPLACES] = { "Replaces", 0, false, false },
-    [SIP_HDR_CONTENT_ENCODING] = { "Content-Encoding", 'e', true, false },
-    [SIP_HDR_CONTENT_DISPOSITION] = { "Content-Disposition", 0, false, false },
-    [SIP_HDR_SESSION_EXPIRES] = { "Session-Expires", 'x', false, false },
-    [SIP_HDR_IDENTITY] = { "Identity", 'y', false, false },
-    [SIP_HDR_EXPIRES] = { "Expires", 0, false, false },
-    [SIP_HDR_DATE] = { "Date", 0, false, false },
-    [SIP_HDR_RSEQ] = { "RSeq", 0, false, false },
-    [SIP_HDR_RACK] = { "RAck", 0, false, false },
-    [SIP_HDR_WARNING] = { "Warning", 0, true, false },
-    [SIP_HDR_RETRY_AFTER] = { "Retry-After", 0, false, false },
-    [SIP_HDR_ACCEPT] = { "Accept", 0, true, false },
-    [SIP_HDR_AUTHORIZATION] = { "Authorization", 0, false, false },
-    [SIP_HDR_PROXY_AUTHORIZATION] = { "Proxy-Authorization", 0, false, false },
-    [SIP_HDR_WWW_AUTHENTICATE] = { "WWW-Authenticate", 0, false, false },
-    [SIP_HDR_PROXY_AUTHENTICATE] = { "Proxy-Authenticate", 0, false, false },
-    [SIP_HDR_SESSION_ID] = { "Session-ID", 0, false, false },
-    [SIP_HDR_X_CALL_ID] = { "X-Call-ID", 0, false, false },
-    [SIP_HDR_X_CID] = { "X-CID", 0, false, false },
-    [SIP_HDR_P_CHARGING_VECTOR] = { "P-Charging-Vector", 0, false, false },
+    [SIP_HDR_VIA] = { H("Via"), 'v', true, false },
+    [SIP_HDR_CALL_ID] = { H("Call-ID"), 'i', false, true },
+    [SIP_HDR_FROM] = { H("From"), 'f', false, true },
+    [SIP_HDR_TO] = { H("To"), 't', false, true },
+    [SIP_HDR_CSEQ] = { H("CSeq"), 0, false, true },
+    [SIP_HDR_CONTACT] = { H("Contact"), 'm', true, false },
+    [SIP_HDR_CONTENT_LENGTH] = { H("Content-Length"), 'l', false, true },
+    [SIP_HDR_CONTENT_TYPE] = { H("Content-Type"), 'c', false, true },
+    [SIP_HDR_MAX_FORWARDS] = { H("Max-Forwards"), 0, false, true },
+    [SIP_HDR_RECORD_ROUTE] = { H("Record-Route"), 0, true, false },
+    [SIP_HDR_ROUTE] = { H("Route"), 0, true, false },
+    [SIP_HDR_REASON] = { H("Reason"), 0, true, false },
+    [SIP_HDR_USER_AGENT] = { H("User-Agent"), 0, false, false },
+    [SIP_HDR_SERVER] = { H("Server"), 0, false, false },
+    [SIP_HDR_P_ASSERTED_IDENTITY] = { H("P-Asserted-Identity"), 0, true, false },
+    [SIP_HDR_P_PREFERRED_IDENTITY] = { H("P-Preferred-Identity"), 0, true, false },
+    [SIP_HDR_REMOTE_PARTY_ID] = { H("Remote-Party-ID"), 0, true, false },
+    [SIP_HDR_DIVERSION] = { H("Diversion"), 0, true, false },
+    [SIP_HDR_HISTORY_INFO] = { H("History-Info"), 0, true, false },
+    [SIP_HDR_SUBJECT] = { H("Subject"), 's', false, false },
+    [SIP_HDR_SUPPORTED] = { H("Supported"), 'k', true, false },
+    [SIP_HDR_REQUIRE] = { H("Require"), 0, true, false },
+    [SIP_HDR_PROXY_REQUIRE] = { H("Proxy-Require"), 0, true, false },
+    [SIP_HDR_UNSUPPORTED] = { H("Unsupported"), 0, true, false },
+    [SIP_HDR_ALLOW] = { H("Allow"), 0, true, false },
+    [SIP_HDR_ALLOW_EVENTS] = { H("Allow-Events"), 'u', true, false },
+    [SIP_HDR_EVENT] = { H("Event"), 'o', false, false },
+    [SIP_HDR_REFER_TO] = { H("Refer-To"), 'r', false, false },
+    [SIP_HDR_REFERRED_BY] = { H("Referred-By"), 'b', false, false },
+    [SIP_HDR_REPLACES] = { H("Replaces"), 0, false, false },
+    [SIP_HDR_CONTENT_ENCODING] = { H("Content-Encoding"), 'e', true, false },
+    [SIP_HDR_CONTENT_DISPOSITION] = { H("Content-Disposition"), 0, false, false },
+    [SIP_HDR_SESSION_EXPIRES] = { H("Session-Expires"), 'x', false, false },
+    [SIP_HDR_IDENTITY] = { H("Identity"), 'y', false, false },
+    [SIP_HDR_EXPIRES] = { H("Expires"), 0, false, false },
+    [SIP_HDR_DATE] = { H("Date"), 0, false, false },
+    [SIP_HDR_RSEQ] = { H("RSeq"), 0, false, false },
+    [SIP_HDR_RACK] = { H("RAck"), 0, false, false },
+    [SIP_HDR_WARNING] = { H("Warning"), 0, true, false },
+    [SIP_HDR_RETRY_AFTER] = { H("Retry-After"), 0, false, false },
+    [SIP_HDR_ACCEPT] = { H("Accept"), 0, true, false },
+    [SIP_HDR_AUTHORIZATION] = { H("Authorization"), 0, false, false },
+    [SIP_HDR_PROXY_AUTHORIZATION] = { H("Proxy-Authorization"), 0, false, false },
+    [SIP_HDR_WWW_AUTHENTICATE] = { H("WWW-Authenticate"), 0, false, false },
+    [SIP_HDR_PROXY_AUTHENTICATE] = { H("Proxy-Authenticate"), 0, false, false },
+    [SIP_HDR_SESSION_ID] = { H("Session-ID"), 0, false, false },
+    [SIP_HDR_X_CALL_ID] = { H("X-Call-ID"), 0, false, false },
+    [SIP_HDR_X_CID] = { H("X-CID"), 0, false, false },
+    [SIP_HDR_P_CHARGING_VECTOR] = { H("P-Charging-Vector"), 0, false, false },
 };
 
 const char *
@@ -115,16 +117,17 @@ SipHdrId
 sip_hdr_id_from_name(SlView name)
 {
     if (name.len == 1) {
-        int c = g_ascii_tolower(sl_view_at(name, 0));
+        int c = sl_ascii_lower(sl_view_at(name, 0));
         for (unsigned i = 1; i < SIP_HDR_COUNT; i++)
             if (hdr_table[i].compact == c)
                 return (SipHdrId)i;
         return SIP_HDR_OTHER;
     }
-    int first = g_ascii_tolower(sl_view_at(name, 0));
+    int first = sl_ascii_lower(sl_view_at(name, 0));
     for (unsigned i = 1; i < SIP_HDR_COUNT; i++) {
-        const char *n = hdr_table[i].name;
-        if (g_ascii_tolower(n[0]) == first && strlen(n) == name.len && sl_view_ieq_str(name, n))
+        const HdrInfo *h = &hdr_table[i];
+        if (h->len == name.len && sl_ascii_lower(h->name[0]) == first &&
+            sl_view_ieq(name, sl_view_make(h->name, h->len)))
             return (SipHdrId)i;
     }
     return SIP_HDR_OTHER;

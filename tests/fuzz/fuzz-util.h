@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * from packet bytes is a bug). Cheap after the first call. */
 void fuzz_init(void);
 
-G_NORETURN void fuzz_fail(const char *file, int line, const char *what);
+void fuzz_fail(const char *file, int line, const char *what) G_GNUC_NORETURN;
 
 #define FUZZ_CHECK(cond)                                  \
     do {                                                  \
