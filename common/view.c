@@ -11,40 +11,6 @@ sl_view_from_str(const char *s)
 }
 
 bool
-sl_view_u8(SlView *v, uint8_t *out)
-{
-    if (v->len < 1)
-        return false;
-    *out = v->p[0];
-    v->p++;
-    v->len--;
-    return true;
-}
-
-bool
-sl_view_be16(SlView *v, uint16_t *out)
-{
-    if (v->len < 2)
-        return false;
-    *out = (uint16_t)((v->p[0] << 8) | v->p[1]);
-    v->p += 2;
-    v->len -= 2;
-    return true;
-}
-
-bool
-sl_view_be32(SlView *v, uint32_t *out)
-{
-    if (v->len < 4)
-        return false;
-    *out = ((uint32_t)v->p[0] << 24) | ((uint32_t)v->p[1] << 16) |
-           ((uint32_t)v->p[2] << 8) | v->p[3];
-    v->p += 4;
-    v->len -= 4;
-    return true;
-}
-
-bool
 sl_view_le16(SlView *v, uint16_t *out)
 {
     if (v->len < 2)
@@ -64,16 +30,6 @@ sl_view_le32(SlView *v, uint32_t *out)
            ((uint32_t)v->p[1] << 8) | v->p[0];
     v->p += 4;
     v->len -= 4;
-    return true;
-}
-
-bool
-sl_view_skip(SlView *v, size_t n)
-{
-    if (v->len < n)
-        return false;
-    v->p += n;
-    v->len -= n;
     return true;
 }
 

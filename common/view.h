@@ -35,12 +35,46 @@ SlView sl_view_from_str(const char *s);
 static inline bool sl_view_is_empty(SlView v) { return v.len == 0; }
 
 /* --- Binary reads: false when too short, view unchanged. --- */
-bool sl_view_u8(SlView *v, uint8_t *out);
-bool sl_view_be16(SlView *v, uint16_t *out);
-bool sl_view_be32(SlView *v, uint32_t *out);
+static inline bool
+sl_view_skip(SlView *v, size_t n)
+{
+    if (v->len < n)
+        return false;
+    v->p += n;
+    v->len -= n;
+    return true;
+}
+
+static inline bool
+sl_view_u8(SlView *v, uint8_t *out)
+{
+    if (v->len < 1)
+        return false;
+    *out = v->p[0];
+    return sl_view_skip(v, 1);
+}
+
+static inline bool
+sl_view_be16(SlView *v, uint16_t *out)
+{
+    if (v->len < 2)
+        return false;
+    *out = (uint16_t)((v->p[0] << 8) | v->p[1]);
+    return sl_view_skip(v, 2);
+}
+
+static inline bool
+sl_view_be32(SlView *v, uint32_t *out)
+{
+    if (v->len < 4)
+        return false;
+    *out = ((uint32_t)v->p[0] << 24) | ((uint32_t)v->p[1] << 16) | ((uint32_t)v->p[2] << 8) |
+           v->p[3];
+    return sl_view_skip(v, 4);
+}
+
 bool sl_view_le16(SlView *v, uint16_t *out);
 bool sl_view_le32(SlView *v, uint32_t *out);
-bool sl_view_skip(SlView *v, size_t n);
 /* Move the first @n bytes into @out (a sub-view) and advance. */
 bool sl_view_take(SlView *v, size_t n, SlView *out);
 /* Copy @n bytes out and advance. */

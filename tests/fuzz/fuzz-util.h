@@ -62,8 +62,6 @@ typedef struct {
     uint64_t current;    /* frame number being fed, 0 in finish */
     uint64_t delivered;  /* CapPacket callbacks seen */
     uint64_t found;      /* SipFound callbacks seen */
-    SlView payload;      /* payload of the packet being dissected */
-    SipTransport transport_hint;
 } FuzzPipeline;
 
 /* @limits may be NULL for the defaults. */
