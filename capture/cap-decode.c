@@ -72,6 +72,7 @@ typedef struct {
     CapDecoder *dec;
     CapPacket pkt;
     unsigned depth; /* tunnels entered */
+    bool ip_cut;    /* the innermost IP payload lacks bytes its header counts */
 } Ctx;
 
 static void dec_ethertype(Ctx *c, uint16_t type, SlView v);
@@ -170,6 +171,9 @@ void
 cap_decoder_finish(CapDecoder *d)
 {
     cap_tcp_table_finish(d->tcp, d->func, d->user);
+    cap_frag_table_clear(d->frags);
+    g_hash_table_remove_all(d->sctp);
+    d->sctp_held = 0;
 }
 
 static void
@@ -199,6 +203,7 @@ cap_decoder_feed(CapDecoder *d, const CapFrame *f, uint32_t source_id)
         c.pkt.flags |= CAP_PKT_TRUNCATED;
     d->stats.frames++;
     d->stats.bytes += f->cap_len;
+    cap_frag_table_expire(d->frags, f->ts);
 
     SlView v = sl_view_make(f->data, f->cap_len);
     switch (f->linktype) {
@@ -380,13 +385,16 @@ dec_ipv4(Ctx *c, SlView v)
     }
     /* the datagram ends at Total Length; trailing link padding is not ours */
     SlView payload = sl_view_sub(v, ihl, (size_t)total - ihl);
-    if (v.len < total)
+    c->ip_cut = v.len < total;
+    if (c->ip_cut)
         c->pkt.flags |= CAP_PKT_TRUNCATED;
 
     if (c->pkt.src.family)
         c->pkt.flags |= CAP_PKT_TUNNELED;
     sl_addr_set_v4(&c->pkt.src, src, 0);
     sl_addr_set_v4(&c->pkt.dst, dst, 0);
+    c->pkt.ip_id = id;
+    c->pkt.ttl = ttl;
 
     size_t offset = (size_t)(frag & 0x1fff) * 8;
     bool more = (frag & 0x2000) != 0;
@@ -427,8 +435,10 @@ dec_ipv6(Ctx *c, SlView v)
         malformed(c);
         return;
     }
+    c->ip_cut = false;
     if (plen != 0) { /* 0 = jumbogram: the rest of the frame */
-        if (v.len < plen)
+        c->ip_cut = v.len < plen;
+        if (c->ip_cut)
             c->pkt.flags |= CAP_PKT_TRUNCATED;
         v = sl_view_sub(v, 0, plen);
     }
@@ -436,6 +446,8 @@ dec_ipv6(Ctx *c, SlView v)
         c->pkt.flags |= CAP_PKT_TUNNELED;
     sl_addr_set_v6(&c->pkt.src, src, 0);
     sl_addr_set_v6(&c->pkt.dst, dst, 0);
+    c->pkt.ip_id = 0;
+    c->pkt.ttl = hlim;
 
     uint8_t *whole = NULL;
     for (int n = 0; n < 16; n++) {
@@ -486,7 +498,7 @@ dec_ipv6(Ctx *c, SlView v)
                 continue;
             }
             c->dec->stats.ip_fragments++;
-            if (c->pkt.flags & CAP_PKT_TRUNCATED) {
+            if (c->ip_cut) {
                 truncated(c);
                 goto out;
             }
@@ -646,7 +658,8 @@ dec_udp(Ctx *c, SlView v)
         if ((size_t)ulen - 8 > v.len)
             c->pkt.flags |= CAP_PKT_TRUNCATED;
         v = sl_view_sub(v, 0, (size_t)ulen - 8);
-    } else if (ulen != 0) { /* 0 is legal for IPv6 jumbograms only */
+    } else if (ulen != 0 || c->pkt.src.family != SL_AF_INET6) {
+        /* 0 is legal for IPv6 jumbograms only (RFC 2675) */
         malformed(c);
         return;
     }
@@ -684,7 +697,7 @@ dec_tcp(Ctx *c, SlView v)
         truncated(c);
         return;
     }
-    if (c->pkt.flags & CAP_PKT_TRUNCATED) {
+    if (c->ip_cut) {
         /* the segment was cut by the snaplen: its bytes are incomplete and
          * would corrupt the stream; treat it as lost */
         truncated(c);

@@ -189,3 +189,20 @@ cap_frag_add(CapFragTable *t, const CapFragKey *key, SlTime ts, size_t offset, b
     t->stats->ip_reassembled++;
     return out;
 }
+
+void
+cap_frag_table_expire(CapFragTable *t, SlTime now)
+{
+    if (t->age.length)
+        expire(t, now, 0);
+}
+
+void
+cap_frag_table_clear(CapFragTable *t)
+{
+    FragEntry *e;
+    while ((e = g_queue_peek_head(&t->age)) != NULL) {
+        t->stats->ip_frag_dropped++;
+        entry_remove(t, e);
+    }
+}

@@ -53,6 +53,8 @@ typedef struct {
     CapTransport transport;
     uint32_t flags;    /* CAP_PKT_* */
     uint16_t vlan;     /* outermost VLAN id, 0 when none */
+    uint16_t ip_id;    /* IPv4 Identification (innermost header); 0 for IPv6 */
+    uint8_t ttl;       /* IPv4 TTL or IPv6 hop limit (innermost header) */
     uint32_t sctp_ppid; /* SCTP payload protocol identifier */
     SlView payload;
     CapTcpStream *stream; /* TCP only: the direction the bytes belong to */

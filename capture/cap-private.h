@@ -25,6 +25,10 @@ uint8_t *cap_frag_add(CapFragTable *t, const CapFragKey *key, SlTime ts, size_t 
                       bool more, uint8_t next_header, SlView data, size_t *out_len,
                       uint8_t *out_next);
 size_t cap_frag_held(const CapFragTable *t);
+/* Drops incomplete datagrams older than the timeout at capture time @now. */
+void cap_frag_table_expire(CapFragTable *t, SlTime now);
+/* Drops every incomplete datagram. */
+void cap_frag_table_clear(CapFragTable *t);
 
 /* --- TCP directions (cap-tcp.c) --- */
 

@@ -32,7 +32,7 @@ struct CapTcpStream {
     size_t pending_bytes;
     SlTime hole_since;
     SlTime last_ts;
-    uint64_t last_frame;
+    CapPacket last_pkt;   /* frame fields of the last segment (no payload) */
     GList *lru_link;
     gpointer user_data;
     GDestroyNotify user_destroy;
@@ -148,6 +148,7 @@ stream_get(CapTcpTable *t, const CapPacket *pkt)
     TcpKey key = { pkt->src, pkt->dst };
     CapTcpStream *s = g_hash_table_lookup(t->streams, &key);
     if (s) {
+        /* most recently used goes last */
         g_queue_unlink(&t->lru, s->lru_link);
         g_queue_push_tail_link(&t->lru, s->lru_link);
         return s;
@@ -315,8 +316,12 @@ cap_tcp_table_segment(CapTcpTable *t, CapPacket *pkt, uint32_t seq, uint8_t flag
                       SlView data, CapPacketFunc func, gpointer user)
 {
     t->stats->tcp_segments++;
+    expire(t, pkt->ts);
     CapTcpStream *s = stream_get(t, pkt);
     s->last_ts = pkt->ts;
+    s->last_pkt = *pkt;
+    s->last_pkt.payload = SL_VIEW_EMPTY;
+    s->last_pkt.stream = NULL;
 
     if (flags & CAP_TCP_RST) {
         stream_remove(t, s);
@@ -338,7 +343,7 @@ cap_tcp_table_segment(CapTcpTable *t, CapPacket *pkt, uint32_t seq, uint8_t flag
         seq += 1;
     }
     if (data.len == 0 || s->ignored)
-        goto out;
+        return;
     if (!s->have_seq) {
         /* capture started mid-connection */
         s->have_seq = true;
@@ -364,10 +369,8 @@ cap_tcp_table_segment(CapTcpTable *t, CapPacket *pkt, uint32_t seq, uint8_t flag
             skip_hole(s, pkt, func, user);
         }
     }
-out:
     /* After FIN the direction is kept until idle, so that retransmitted
      * bytes are still recognised as old. */
-    s->last_frame = pkt->frame;
 }
 
 void
@@ -378,12 +381,7 @@ cap_tcp_table_finish(CapTcpTable *t, CapPacketFunc func, gpointer user)
     g_hash_table_iter_init(&it, t->streams);
     while (g_hash_table_iter_next(&it, NULL, &v)) {
         CapTcpStream *s = v;
-        CapPacket pkt = { 0 };
-        pkt.src = s->key.src;
-        pkt.dst = s->key.dst;
-        pkt.transport = CAP_TRANSPORT_TCP;
-        pkt.ts = s->last_ts;
-        pkt.frame = s->last_frame;
+        CapPacket pkt = s->last_pkt;
         while (s->pending->len && !s->ignored)
             skip_hole(s, &pkt, func, user);
     }
