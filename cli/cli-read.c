@@ -36,7 +36,7 @@ on_message(const SipFound *f, gpointer user)
 }
 
 static int
-read_one(const char *file, CliMessageFunc func, gpointer user)
+read_one(const char *file, guint index, CliMessageFunc func, gpointer user)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(CapSource) src = cap_source_open_file(file, &error);
@@ -44,6 +44,7 @@ read_one(const char *file, CliMessageFunc func, gpointer user)
         g_printerr("sipladder-cli: %s\n", error->message);
         return CLI_EXIT_INPUT;
     }
+    src->id = index;
     ReadCtx rc = { .file = file, .func = func, .user = user };
     g_autoptr(SipDissector) sip = sip_dissector_new(NULL, on_message, &rc);
     g_autoptr(CapDecoder) dec = cap_decoder_new(NULL, sip_dissector_packet, sip);
@@ -74,7 +75,7 @@ cli_read_files(char **files, CliMessageFunc func, gpointer user)
 {
     int status = CLI_EXIT_OK;
     for (int i = 0; files[i]; i++)
-        if (read_one(files[i], func, user) != CLI_EXIT_OK)
+        if (read_one(files[i], (guint)i, func, user) != CLI_EXIT_OK)
             status = CLI_EXIT_INPUT;
     return status;
 }

@@ -31,5 +31,8 @@ typedef void (*CliMessageFunc)(const char *file, const SipFound *found, gpointer
 int cli_read_files(char **files, CliMessageFunc func, gpointer user_data);
 
 int cli_cmd_messages(int argc, char **argv);
+int cli_cmd_calls(int argc, char **argv);
+int cli_cmd_call(int argc, char **argv);
+int cli_cmd_stats(int argc, char **argv);
 
 G_END_DECLS

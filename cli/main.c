@@ -17,6 +17,9 @@ typedef struct {
 
 static const CliCommand commands[] = {
     { "messages", cli_cmd_messages, "list the SIP messages in capture files" },
+    { "calls", cli_cmd_calls, "list calls (B2BUA legs together), registrations, other dialogs" },
+    { "call", cli_cmd_call, "print one call's messages with leg, hop and transaction" },
+    { "stats", cli_cmd_stats, "RFC 6076 delays and ratios, request and response counts" },
 };
 
 static void

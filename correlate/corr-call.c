@@ -1,0 +1,249 @@
+/* sipladder: call attributes computed from a call's messages: state,
+ * caller and callee, post-dial delay, setup time, duration, who hung up,
+ * Reason / Q.850, retransmissions, hops and the endpoints in ladder order.
+ * The state follows what the caller saw: the first hop of the caller's leg
+ * (RFC 3261 sections 13.2.2 and 15; the state names of Wireshark's VoIP
+ * Calls, refined). */
+#include <string.h>
+
+#include "corr-private.h"
+
+void
+corr_call_free(gpointer p)
+{
+    CorrCall *c = p;
+    g_ptr_array_unref(c->legs);
+    g_ptr_array_unref(c->msgs);
+    g_array_unref(c->endpoints);
+    g_free(c->caller);
+    g_free(c->caller_display);
+    g_free(c->callee);
+    g_free(c->hangup_by);
+    g_free(c->reason_text);
+    g_free(c->contact);
+    g_free(c);
+}
+
+static void
+add_endpoint(GArray *eps, const SlAddr *a)
+{
+    for (guint i = 0; i < eps->len; i++)
+        if (sl_addr_equal(&g_array_index(eps, SlAddr, i), a))
+            return;
+    g_array_append_val(eps, *a);
+}
+
+/* The final response's effect on a call that was not answered. */
+static CorrState
+state_for_final(unsigned status)
+{
+    if (status >= 300 && status < 400)
+        return CORR_STATE_REDIRECTED;
+    switch (status) {
+    case 486:
+    case 600:
+        return CORR_STATE_BUSY;
+    case 487:
+        return CORR_STATE_CANCELLED;
+    case 408:
+        return CORR_STATE_TIMED_OUT;
+    default:
+        break;
+    }
+    if (status >= 500 && status != 603)
+        return CORR_STATE_FAILED;
+    return CORR_STATE_REJECTED;
+}
+
+/* Messages of the caller's INVITE on the caller's first hop. */
+static bool
+is_caller_invite_txn(const CorrCall *c, const CorrMsg *m)
+{
+    const CorrLeg *first = g_ptr_array_index(c->legs, 0);
+    return m->leg == first && m->hop == 0 && m->txn && m->txn->method == SIP_METHOD_INVITE &&
+           m->txn->request && !m->txn->request->to_tag[0];
+}
+
+static void
+compute_call(CorrCall *c, SlTime capture_end)
+{
+    const CorrLeg *first = g_ptr_array_index(c->legs, 0);
+    const CorrMsg *invite = first->first_invite;
+    SlTime t_invite = invite ? invite->ts : 0, t_ring = 0, t_answer = 0, t_bye = 0;
+    SlTime t_last_invite = t_invite;
+    bool answered = false, cancelled = false;
+    const CorrMsg *bye = NULL;
+
+    c->state = CORR_STATE_CALLING;
+    c->state_code = 0;
+    if (invite) {
+        c->caller = g_strdup(invite->from_user);
+        c->caller_display = g_strdup(invite->from_display);
+        c->callee = g_strdup(invite->to_user && invite->to_user[0] ? invite->to_user : "");
+    }
+    for (guint i = 0; i < c->msgs->len; i++) {
+        const CorrMsg *m = g_ptr_array_index(c->msgs, i);
+        if (m->role != CORR_MSG_ORIGINAL)
+            continue;
+        if (m->reason_text && !c->reason_text)
+            c->reason_text = g_strdup(m->reason_text);
+        if (m->q850_cause >= 0 && c->q850_cause < 0)
+            c->q850_cause = m->q850_cause;
+        if (m->is_request && m->method == SIP_METHOD_BYE && !bye) {
+            bye = m;
+            t_bye = m->ts;
+        }
+        if (m->is_request && m->method == SIP_METHOD_CANCEL && m->leg == first && !answered)
+            cancelled = true;
+        if (!is_caller_invite_txn(c, m))
+            continue;
+        if (m->is_request) {
+            if (m->method == SIP_METHOD_INVITE && !answered) {
+                /* a new attempt after a challenge or a redirect */
+                if (c->state == CORR_STATE_REJECTED || c->state == CORR_STATE_REDIRECTED) {
+                    c->state = CORR_STATE_CALLING;
+                    c->state_code = 0;
+                }
+                t_last_invite = m->ts;
+            }
+            continue;
+        }
+        if (answered)
+            continue;
+        if (m->status == 100) {
+            if (c->state == CORR_STATE_CALLING)
+                c->state = CORR_STATE_PROCEEDING;
+        } else if (m->status < 200) {
+            if (!t_ring)
+                t_ring = m->ts;
+            if (m->status == 183 && m->has_sdp)
+                c->state = CORR_STATE_EARLY_MEDIA;
+            else if (c->state != CORR_STATE_EARLY_MEDIA)
+                c->state = CORR_STATE_RINGING;
+        } else if (m->status < 300) {
+            answered = true;
+            t_answer = m->ts;
+            c->state = CORR_STATE_IN_CALL;
+        } else {
+            c->state = state_for_final(m->status);
+            c->state_code = m->status;
+        }
+    }
+    if (answered && bye)
+        c->state = CORR_STATE_COMPLETED;
+    else if (!answered && cancelled && c->state != CORR_STATE_REDIRECTED)
+        c->state = CORR_STATE_CANCELLED;
+    else if (!answered && invite &&
+             (c->state == CORR_STATE_CALLING || c->state == CORR_STATE_PROCEEDING) &&
+             capture_end - t_last_invite > 32 * SL_TIME_SECOND)
+        c->state = CORR_STATE_TIMED_OUT;
+    if (c->state == CORR_STATE_CANCELLED && !c->state_code)
+        c->state_code = 487;
+
+    c->pdd_ms = invite && t_ring ? (t_ring - t_invite) / SL_TIME_MSEC : -1;
+    c->setup_ms = invite && t_answer ? (t_answer - t_invite) / SL_TIME_MSEC : -1;
+    c->duration_s = -1;
+    if (answered)
+        c->duration_s = sl_time_to_seconds((t_bye ? t_bye : c->end) - t_answer);
+
+    /* who hung up: the first BYE (or the CANCEL) and the side it came from */
+    if (bye && bye->leg->first_invite) {
+        bool from_uac = g_strcmp0(bye->from_tag, bye->leg->first_invite->from_tag) == 0;
+        c->hangup_by = g_strdup(from_uac ? "caller" : "callee");
+        c->hangup_addr = bye->src;
+    } else if (cancelled) {
+        c->hangup_by = g_strdup("caller");
+        c->hangup_addr = invite ? invite->src : c->hangup_addr;
+    }
+    /* transactions of the first INVITE over every hop and leg */
+    if (invite) {
+        for (guint i = 0; i < c->msgs->len; i++) {
+            const CorrMsg *m = g_ptr_array_index(c->msgs, i);
+            if (m->is_request && m->method == SIP_METHOD_INVITE && !m->to_tag[0] &&
+                m->role == CORR_MSG_ORIGINAL && m->txn && m->txn->request == m)
+                c->hops++;
+        }
+    }
+}
+
+static void
+compute_registration(CorrCall *c)
+{
+    for (guint i = 0; i < c->msgs->len; i++) {
+        const CorrMsg *m = g_ptr_array_index(c->msgs, i);
+        if (m->role != CORR_MSG_ORIGINAL)
+            continue;
+        if (m->is_request && m->method == SIP_METHOD_REGISTER) {
+            if (!c->caller)
+                c->caller = g_strdup(m->from_user);
+            if (!c->callee)
+                c->callee = g_strdup(m->to_user);
+            if (m->contact) {
+                g_free(c->contact);
+                c->contact = g_strdup(m->contact);
+            }
+            if (m->expires >= 0)
+                c->expires = m->expires;
+        } else if (!m->is_request && m->cseq_method == SIP_METHOD_REGISTER && m->status >= 200) {
+            c->result = m->status;
+            if (m->status < 300 && m->expires >= 0)
+                c->expires = m->expires; /* what the registrar granted */
+        }
+    }
+}
+
+static void
+compute_other(CorrCall *c)
+{
+    for (guint i = 0; i < c->msgs->len; i++) {
+        const CorrMsg *m = g_ptr_array_index(c->msgs, i);
+        if (m->role != CORR_MSG_ORIGINAL)
+            continue;
+        if (m->is_request && !c->caller) {
+            c->caller = g_strdup(m->from_user);
+            c->callee = g_strdup(m->to_user);
+        }
+        if (!m->is_request && m->status >= 200)
+            c->result = m->status;
+    }
+}
+
+void
+corr_call_compute(CorrCall *c, SlTime capture_end)
+{
+    g_clear_pointer(&c->caller, g_free);
+    g_clear_pointer(&c->caller_display, g_free);
+    g_clear_pointer(&c->callee, g_free);
+    g_clear_pointer(&c->hangup_by, g_free);
+    g_clear_pointer(&c->reason_text, g_free);
+    c->q850_cause = -1;
+    c->retransmissions = c->duplicates = c->hops = 0;
+    c->pdd_ms = c->setup_ms = -1;
+    c->duration_s = -1;
+    c->result = 0;
+    g_array_set_size(c->endpoints, 0);
+    if (c->msgs->len == 0)
+        return;
+    const CorrMsg *m0 = g_ptr_array_index(c->msgs, 0);
+    c->start = m0->ts;
+    c->end = m0->ts;
+    for (guint i = 0; i < c->msgs->len; i++) {
+        const CorrMsg *m = g_ptr_array_index(c->msgs, i);
+        if (m->ts < c->start)
+            c->start = m->ts;
+        if (m->ts > c->end)
+            c->end = m->ts;
+        if (m->role == CORR_MSG_RETRANSMISSION)
+            c->retransmissions++;
+        else if (m->role == CORR_MSG_DUPLICATE)
+            c->duplicates++;
+        add_endpoint(c->endpoints, &m->src);
+        add_endpoint(c->endpoints, &m->dst);
+    }
+    if (c->kind == CORR_KIND_CALL)
+        compute_call(c, capture_end);
+    else if (c->kind == CORR_KIND_REGISTRATION)
+        compute_registration(c);
+    else
+        compute_other(c);
+}

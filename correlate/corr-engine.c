@@ -1,0 +1,899 @@
+/* sipladder: the correlation engine: messages to transactions (RFC 3261
+ * section 17.1.3 and 17.2.3, with the RFC 2543 fallback of 17.2.3), hops,
+ * dialogs (section 12), legs and calls, with the links between B2BUA legs
+ * (correlation headers, shared media endpoints, redirects). */
+#include <string.h>
+
+#include "corr-private.h"
+
+/* Two copies of one packet captured at two points arrive within this. */
+#define DUPLICATE_WINDOW (1 * SL_TIME_SECOND)
+/* Without an IPv4 Identification to compare, only a copy this close is a
+ * duplicate (retransmission timers start at 500 ms). */
+#define DUPLICATE_WINDOW_NO_ID (50 * SL_TIME_MSEC)
+/* A proxy forwards a request within this. */
+#define HOP_WINDOW (2 * SL_TIME_SECOND)
+/* RFC 3261 Timer B: an INVITE without a final response after this timed out. */
+#define TIMER_B (32 * SL_TIME_SECOND)
+
+typedef struct {
+    GPtrArray *entries; /* MediaUse* */
+} MediaSlot;
+
+typedef struct {
+    CorrLeg *leg;
+    SlAddr sender;   /* signalling address that sent the SDP */
+    SlTime ts;
+} MediaUse;
+
+typedef struct {
+    CorrEventFunc func;
+    gpointer user;
+} Subscriber;
+
+struct CorrEngine {
+    CorrOptions opts;
+    GPtrArray *msgs;       /* CorrMsg*, owned */
+    GPtrArray *txns;       /* CorrTxn*, owned */
+    GPtrArray *legs;       /* CorrLeg*, owned */
+    GPtrArray *calls;      /* CorrCall*, owned (dead ones too) */
+    GHashTable *txn_by_key;   /* char* -> CorrTxn* */
+    GHashTable *txn_by_chain; /* char* (call-id|cseq|method|via hash) -> CorrTxn* */
+    GHashTable *txn_by_request; /* char* (call-id|cseq|method|from tag) -> latest CorrTxn* */
+    GHashTable *leg_by_call_id; /* char* -> CorrLeg* */
+    GHashTable *dialog_by_key;  /* char* -> CorrDialog* */
+    GHashTable *leg_by_token;   /* Session-ID uuid / icid -> CorrLeg* */
+    GHashTable *media;          /* SlAddr* -> MediaSlot* */
+    GHashTable *dup_index;      /* GBytes* (message) -> CorrMsg* (latest) */
+    GHashTable *seen;           /* txn id + fingerprint -> NULL */
+    GArray *subs;
+    SlTime last_ts;
+    guint next_call_id;
+    guint dropped;
+};
+
+const char *
+corr_kind_name(CorrKind k)
+{
+    static const char *const n[] = { "call", "registration", "options", "message",
+                                     "subscription", "other" };
+    return (unsigned)k < G_N_ELEMENTS(n) ? n[k] : "other";
+}
+
+const char *
+corr_link_name(CorrLinkReason r)
+{
+    switch (r) {
+    case CORR_LINK_FIRST:
+    case CORR_LINK_SAME_CALL_ID: return "same-call-id";
+    case CORR_LINK_HEADER: return "header";
+    case CORR_LINK_MEDIA: return "media";
+    case CORR_LINK_REDIRECT: return "redirect";
+    case CORR_LINK_NUMBERS: return "numbers";
+    }
+    return "same-call-id";
+}
+
+const char *
+corr_state_name(CorrState s)
+{
+    static const char *const n[] = { "calling", "proceeding", "ringing", "early media",
+                                     "in call", "completed", "cancelled", "rejected", "busy",
+                                     "redirected", "failed", "timed out" };
+    return (unsigned)s < G_N_ELEMENTS(n) ? n[s] : "unknown";
+}
+
+const char *
+corr_msg_role_name(CorrMsgRole r)
+{
+    switch (r) {
+    case CORR_MSG_ORIGINAL: return "original";
+    case CORR_MSG_RETRANSMISSION: return "retransmission";
+    case CORR_MSG_DUPLICATE: return "duplicate";
+    }
+    return "original";
+}
+
+void
+corr_options_init(CorrOptions *o)
+{
+    o->link_window = 60 * SL_TIME_SECOND;
+    o->max_msgs_per_call = 100000;
+    o->max_raw_bytes = 256 * 1024;
+}
+
+static void
+txn_free(gpointer p)
+{
+    CorrTxn *t = p;
+    g_free(t->method_name);
+    g_free(t);
+}
+
+static void
+dialog_free(gpointer p)
+{
+    CorrDialog *d = p;
+    g_free(d->call_id);
+    g_free(d->from_tag);
+    g_free(d->to_tag);
+    g_free(d);
+}
+
+static void
+leg_free(gpointer p)
+{
+    CorrLeg *l = p;
+    g_free(l->call_id);
+    g_free(l->link_detail);
+    g_ptr_array_unref(l->msgs);
+    g_ptr_array_unref(l->dialogs);
+    g_free(l);
+}
+
+static void
+media_slot_free(gpointer p)
+{
+    MediaSlot *s = p;
+    g_ptr_array_unref(s->entries);
+    g_free(s);
+}
+
+static guint
+bytes_hash(gconstpointer p)
+{
+    gsize len;
+    const void *d = g_bytes_get_data((GBytes *)p, &len);
+    return sl_view_hash(sl_view_make(d, len));
+}
+
+CorrEngine *
+corr_engine_new(const CorrOptions *opts)
+{
+    CorrEngine *e = g_new0(CorrEngine, 1);
+    if (opts)
+        e->opts = *opts;
+    else
+        corr_options_init(&e->opts);
+    e->msgs = g_ptr_array_new_with_free_func(corr_msg_free);
+    e->txns = g_ptr_array_new_with_free_func(txn_free);
+    e->legs = g_ptr_array_new_with_free_func(leg_free);
+    e->calls = g_ptr_array_new_with_free_func(corr_call_free);
+    e->txn_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    e->txn_by_chain = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    e->txn_by_request = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    e->leg_by_call_id = g_hash_table_new(g_str_hash, g_str_equal);
+    e->dialog_by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    e->leg_by_token = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    e->media = g_hash_table_new_full(sl_addr_hash_func, sl_addr_equal_func, g_free,
+                                     media_slot_free);
+    e->dup_index = g_hash_table_new(bytes_hash, g_bytes_equal);
+    e->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    e->subs = g_array_new(FALSE, FALSE, sizeof(Subscriber));
+    e->next_call_id = 1;
+    return e;
+}
+
+void
+corr_engine_free(CorrEngine *e)
+{
+    if (!e)
+        return;
+    g_hash_table_destroy(e->txn_by_key);
+    g_hash_table_destroy(e->txn_by_chain);
+    g_hash_table_destroy(e->txn_by_request);
+    g_hash_table_destroy(e->leg_by_call_id);
+    g_hash_table_destroy(e->dialog_by_key);
+    g_hash_table_destroy(e->leg_by_token);
+    g_hash_table_destroy(e->media);
+    g_hash_table_destroy(e->dup_index);
+    g_hash_table_destroy(e->seen);
+    g_array_unref(e->subs);
+    g_ptr_array_unref(e->calls);
+    g_ptr_array_unref(e->legs);
+    g_ptr_array_unref(e->txns);
+    g_ptr_array_unref(e->msgs);
+    g_free(e);
+}
+
+void
+corr_engine_subscribe(CorrEngine *e, CorrEventFunc func, gpointer user)
+{
+    Subscriber s = { func, user };
+    g_array_append_val(e->subs, s);
+}
+
+static void
+publish(CorrEngine *e, CorrEventType type, CorrCall *call, const CorrMsg *msg)
+{
+    for (guint i = 0; i < e->subs->len; i++) {
+        Subscriber *s = &g_array_index(e->subs, Subscriber, i);
+        s->func(type, call, msg, s->user);
+    }
+}
+
+GPtrArray *
+corr_engine_messages(CorrEngine *e)
+{
+    return e->msgs;
+}
+
+guint
+corr_engine_dropped_messages(const CorrEngine *e)
+{
+    return e->dropped;
+}
+
+/* ------------------------------------------------------- duplicates */
+
+static bool
+is_duplicate(CorrEngine *e, CorrMsg *m)
+{
+    CorrMsg *prev = g_hash_table_lookup(e->dup_index, m->raw);
+    g_hash_table_replace(e->dup_index, m->raw, m);
+    if (prev == NULL || !sl_addr_equal(&prev->src, &m->src) ||
+        !sl_addr_equal(&prev->dst, &m->dst))
+        return false;
+    SlTime dt = m->ts - prev->ts;
+    if (prev->ip_id && m->ip_id)
+        return prev->ip_id == m->ip_id && dt <= DUPLICATE_WINDOW;
+    return dt <= DUPLICATE_WINDOW_NO_ID;
+}
+
+/* ----------------------------------------------------- transactions */
+
+static char *
+sent_by(const SipMsg *sm)
+{
+    g_autofree char *host = sl_view_dup_printable(sm->via.host, 0);
+    return g_strdup_printf("%s:%u", host, sm->via.port);
+}
+
+/* RFC 3261 section 17.2.3: branch (with the magic cookie), sent-by and
+ * method, where an ACK matches its INVITE; RFC 2543 fallback: Call-ID,
+ * CSeq, From tag and sent-by. */
+static char *
+txn_key(const CorrMsg *m, const SipMsg *sm, const char *method)
+{
+    g_autofree char *sb = sent_by(sm);
+    if (sm->via.is_rfc3261 && sm->via.branch.len > 7)
+        return g_strdup_printf("b|%s|%s|%s", m->branch, sb, method);
+    return g_strdup_printf("o|%s|%u|%s|%s|%s", m->call_id, m->cseq, method, m->from_tag, sb);
+}
+
+static CorrTxn *
+txn_new(CorrEngine *e, CorrMsg *m, const char *method, char *key)
+{
+    CorrTxn *t = g_new0(CorrTxn, 1);
+    t->id = e->txns->len + 1;
+    t->method = sip_method_from_view(sl_view_from_str(method));
+    t->method_name = g_strdup(method);
+    t->client = m->src;
+    t->server = m->dst;
+    g_ptr_array_add(e->txns, t);
+    g_hash_table_insert(e->txn_by_key, key, t);
+    return t;
+}
+
+static CorrTxn *
+txn_match(CorrEngine *e, CorrMsg *m, const SipMsg *sm)
+{
+    if (m->is_request) {
+        const char *method = m->method_name;
+        if (m->method == SIP_METHOD_ACK) {
+            /* ACK to a non-2xx final shares the INVITE's branch */
+            g_autofree char *ik = txn_key(m, sm, "INVITE");
+            CorrTxn *t = g_hash_table_lookup(e->txn_by_key, ik);
+            if (t && t->final_status >= 300)
+                return t;
+        }
+        char *key = txn_key(m, sm, method);
+        CorrTxn *t = g_hash_table_lookup(e->txn_by_key, key);
+        if (t) {
+            g_free(key);
+            return t;
+        }
+        t = txn_new(e, m, method, key);
+        t->request = m;
+        return t;
+    }
+    g_autofree char *mname = sl_view_dup_printable(sm->cseq_method_name, 0);
+    char *key = txn_key(m, sm, mname);
+    CorrTxn *t = g_hash_table_lookup(e->txn_by_key, key);
+    if (t) {
+        g_free(key);
+        return t;
+    }
+    /* a response whose request was not captured */
+    t = txn_new(e, m, mname, key);
+    t->client = m->dst;
+    t->server = m->src;
+    return t;
+}
+
+/* Seen before in this transaction, from the same sender to the same
+ * receiver: a retransmission. */
+static bool
+seen_before(CorrEngine *e, CorrTxn *t, const CorrMsg *m)
+{
+    char src[SL_ADDR_STRLEN], dst[SL_ADDR_STRLEN];
+    char *fp;
+    if (m->is_request)
+        fp = g_strdup_printf("%u|q|%s|%s|%s", t->id, m->method_name, sl_addr_str(&m->src, src),
+                             sl_addr_str(&m->dst, dst));
+    else
+        fp = g_strdup_printf("%u|r|%u|%s|%s|%s", t->id, m->status, m->to_tag,
+                             sl_addr_str(&m->src, src), sl_addr_str(&m->dst, dst));
+    if (g_hash_table_contains(e->seen, fp)) {
+        g_free(fp);
+        return true;
+    }
+    g_hash_table_add(e->seen, fp);
+    return false;
+}
+
+/* Links a forwarded request to the hop before it: same Call-ID, CSeq and
+ * method, and its Via chain without the top one is the other's whole
+ * chain. An element that rewrites the Via chain (a session border
+ * controller hiding topology, which may change the From tag too) breaks
+ * that; then the latest transaction of the same request (Call-ID, CSeq,
+ * method) sent moments before by another host is taken as the hop before. */
+static void
+link_hop(CorrEngine *e, CorrTxn *t, CorrMsg *m)
+{
+    char *own = g_strdup_printf("%s|%u|%s|%08x", m->call_id, m->cseq, m->method_name,
+                                m->via_hash_all);
+    g_autofree char *up = g_strdup_printf("%s|%u|%s|%08x", m->call_id, m->cseq, m->method_name,
+                                          m->via_hash_tail);
+    char *req = g_strdup_printf("%s|%u|%s", m->call_id, m->cseq, m->method_name);
+    CorrTxn *parent = m->n_via > 1 ? g_hash_table_lookup(e->txn_by_chain, up) : NULL;
+    if (!parent) {
+        CorrTxn *prev = g_hash_table_lookup(e->txn_by_request, req);
+        if (prev && prev != t && prev->request && m->ts - prev->request->ts <= HOP_WINDOW &&
+            !sl_addr_ip_equal(&prev->client, &t->client))
+            parent = prev;
+    }
+    if (parent && parent != t) {
+        t->upstream = parent;
+        t->hop = parent->hop + 1;
+    }
+    if (!g_hash_table_contains(e->txn_by_chain, own))
+        g_hash_table_insert(e->txn_by_chain, own, t);
+    else
+        g_free(own);
+    g_hash_table_replace(e->txn_by_request, req, t);
+}
+
+/* ---------------------------------------------------------- dialogs */
+
+static CorrDialog *
+dialog_find(CorrEngine *e, CorrLeg *leg, const CorrMsg *m, bool create)
+{
+    if (!m->from_tag[0] || !m->to_tag[0])
+        return NULL;
+    g_autofree char *k1 = g_strdup_printf("%s|%s|%s", m->call_id, m->from_tag, m->to_tag);
+    CorrDialog *d = g_hash_table_lookup(e->dialog_by_key, k1);
+    if (d)
+        return d;
+    g_autofree char *k2 = g_strdup_printf("%s|%s|%s", m->call_id, m->to_tag, m->from_tag);
+    d = g_hash_table_lookup(e->dialog_by_key, k2);
+    if (d || !create)
+        return d;
+    d = g_new0(CorrDialog, 1);
+    d->call_id = g_strdup(m->call_id);
+    d->from_tag = g_strdup(m->from_tag);
+    d->to_tag = g_strdup(m->to_tag);
+    d->leg = leg;
+    g_ptr_array_add(leg->dialogs, d);
+    g_hash_table_insert(e->dialog_by_key, g_steal_pointer(&k1), d);
+    return d;
+}
+
+static void
+dialog_update(CorrDialog *d, const CorrMsg *m)
+{
+    if (!d || m->is_request || m->role != CORR_MSG_ORIGINAL)
+        return;
+    if (m->cseq_method == SIP_METHOD_INVITE && m->status >= 200 && m->status < 300)
+        d->confirmed = true;
+    if (m->cseq_method == SIP_METHOD_BYE && m->status >= 200)
+        d->terminated = true;
+    if (m->cseq_method == SIP_METHOD_INVITE && m->status >= 300 && !d->confirmed)
+        d->terminated = true;
+}
+
+/* ------------------------------------------------------ legs, calls */
+
+static CorrKind
+kind_of(SipMethod m)
+{
+    switch (m) {
+    case SIP_METHOD_INVITE: return CORR_KIND_CALL;
+    case SIP_METHOD_REGISTER: return CORR_KIND_REGISTRATION;
+    case SIP_METHOD_OPTIONS: return CORR_KIND_OPTIONS;
+    case SIP_METHOD_MESSAGE: return CORR_KIND_MESSAGE;
+    case SIP_METHOD_SUBSCRIBE:
+    case SIP_METHOD_NOTIFY: return CORR_KIND_SUBSCRIPTION;
+    default: return CORR_KIND_OTHER;
+    }
+}
+
+static CorrCall *
+call_new(CorrEngine *e, CorrLeg *leg)
+{
+    CorrCall *c = g_new0(CorrCall, 1);
+    c->id = e->next_call_id++;
+    c->kind = leg->kind;
+    c->legs = g_ptr_array_new();
+    c->msgs = g_ptr_array_new();
+    c->endpoints = g_array_new(FALSE, FALSE, sizeof(SlAddr));
+    c->q850_cause = -1;
+    c->expires = -1;
+    g_ptr_array_add(c->legs, leg);
+    leg->call = c;
+    g_ptr_array_add(e->calls, c);
+    return c;
+}
+
+static CorrLeg *
+leg_get(CorrEngine *e, CorrMsg *m, bool *created)
+{
+    CorrLeg *leg = g_hash_table_lookup(e->leg_by_call_id, m->call_id);
+    *created = false;
+    if (leg)
+        return leg;
+    leg = g_new0(CorrLeg, 1);
+    leg->call_id = g_strdup(m->call_id);
+    leg->kind = kind_of(m->is_request ? m->method : m->cseq_method);
+    leg->msgs = g_ptr_array_new();
+    leg->dialogs = g_ptr_array_new_with_free_func(dialog_free);
+    leg->start = m->ts;
+    leg->linked_by = CORR_LINK_FIRST;
+    g_ptr_array_add(e->legs, leg);
+    g_hash_table_insert(e->leg_by_call_id, leg->call_id, leg);
+    call_new(e, leg);
+    *created = true;
+    return leg;
+}
+
+static gint
+msg_index_cmp(gconstpointer a, gconstpointer b)
+{
+    const CorrMsg *x = *(CorrMsg *const *)a, *y = *(CorrMsg *const *)b;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Moves every leg of @from into @into and marks @from dead. */
+static void
+call_merge(CorrEngine *e, CorrCall *into, CorrCall *from)
+{
+    if (into == from || from->dead)
+        return;
+    if (from->start && (into->start == 0 || from->start < into->start)) {
+        CorrCall *t = into;
+        into = from;
+        from = t;
+    }
+    for (guint i = 0; i < from->legs->len; i++) {
+        CorrLeg *l = g_ptr_array_index(from->legs, i);
+        l->call = into;
+        g_ptr_array_add(into->legs, l);
+    }
+    for (guint i = 0; i < from->msgs->len; i++)
+        g_ptr_array_add(into->msgs, g_ptr_array_index(from->msgs, i));
+    g_ptr_array_sort(into->msgs, msg_index_cmp);
+    g_ptr_array_set_size(from->legs, 0);
+    g_ptr_array_set_size(from->msgs, 0);
+    from->dead = true;
+    from->merged_into = into;
+    if (into->kind != CORR_KIND_CALL && from->kind == CORR_KIND_CALL)
+        into->kind = CORR_KIND_CALL;
+    publish(e, CORR_EVENT_CALL_MERGED, from, NULL);
+    publish(e, CORR_EVENT_CALL_CHANGED, into, NULL);
+}
+
+/* How much a link reason proves: a header beats shared media, which beats
+ * a redirect, which beats matching numbers. */
+static int
+link_strength(CorrLinkReason r)
+{
+    switch (r) {
+    case CORR_LINK_HEADER: return 4;
+    case CORR_LINK_MEDIA: return 3;
+    case CORR_LINK_REDIRECT: return 2;
+    case CORR_LINK_NUMBERS: return 1;
+    default: return 0;
+    }
+}
+
+static void
+link_legs(CorrEngine *e, CorrLeg *leg, CorrLeg *other, CorrLinkReason why, const char *detail)
+{
+    /* the later leg records why it joined */
+    CorrLeg *late = leg->start >= other->start ? leg : other;
+    CorrLeg *early = late == leg ? other : leg;
+    if (leg->call == other->call) {
+        /* already together: keep the strongest evidence between these two */
+        if (late->linked_to == early && link_strength(why) > link_strength(late->linked_by)) {
+            late->linked_by = why;
+            g_free(late->link_detail);
+            late->link_detail = g_strdup(detail);
+        }
+        return;
+    }
+    if (late->linked_by == CORR_LINK_FIRST) {
+        late->linked_by = why;
+        late->linked_to = early;
+        g_free(late->link_detail);
+        late->link_detail = g_strdup(detail);
+    }
+    call_merge(e, early->call, late->call);
+}
+
+static bool
+leg_active_at(const CorrLeg *l, SlTime t, SlTime window)
+{
+    if (t - l->start > window && l->ended)
+        return false;
+    return !l->ended || l->end + SL_TIME_SECOND >= t;
+}
+
+/* X-Call-ID / X-CID name another leg's Call-ID; Session-ID (RFC 7989)
+ * and the icid-value of P-Charging-Vector (RFC 3455) are shared by the
+ * legs of one session. */
+static void
+link_by_headers(CorrEngine *e, CorrLeg *leg, const CorrMsg *m, const SipMsg *sm)
+{
+    static const SipHdrId cid_hdrs[] = { SIP_HDR_X_CALL_ID, SIP_HDR_X_CID };
+    for (size_t i = 0; i < G_N_ELEMENTS(cid_hdrs); i++) {
+        const SipHdr *h = sip_msg_hdr(sm, cid_hdrs[i]);
+        if (!h)
+            continue;
+        g_autofree char *v = sl_view_dup_printable(sl_view_trim(h->value), 0);
+        CorrLeg *other = g_hash_table_lookup(e->leg_by_call_id, v);
+        if (other && other != leg && m->ts - other->start <= e->opts.link_window)
+            link_legs(e, leg, other, CORR_LINK_HEADER, sip_hdr_name(cid_hdrs[i]));
+    }
+    const SipHdr *sid = sip_msg_hdr(sm, SIP_HDR_SESSION_ID);
+    if (sid) {
+        SlView local, params, remote;
+        sl_view_split_u8(sid->value, ';', &local, &params);
+        local = sl_view_trim(local);
+        SlView uuids[2] = { local, SL_VIEW_EMPTY };
+        if (sip_param_get(params, "remote", &remote))
+            uuids[1] = remote;
+        for (int i = 0; i < 2; i++) {
+            SlView u = uuids[i];
+            if (u.len != 32 || sl_view_eq_str(u, "00000000000000000000000000000000"))
+                continue;
+            g_autofree char *lower = g_ascii_strdown((const char *)u.p, (gssize)u.len);
+            char *key = g_strconcat("sid|", lower, NULL);
+            CorrLeg *other = g_hash_table_lookup(e->leg_by_token, key);
+            if (other && other != leg)
+                link_legs(e, leg, other, CORR_LINK_HEADER, "Session-ID");
+            if (!other)
+                g_hash_table_insert(e->leg_by_token, key, leg);
+            else
+                g_free(key);
+        }
+    }
+    const SipHdr *pcv = sip_msg_hdr(sm, SIP_HDR_P_CHARGING_VECTOR);
+    SlView icid;
+    if (pcv && sip_param_get(sl_view_make(pcv->value.p, pcv->value.len), "icid-value", &icid) &&
+        icid.len) {
+        g_autofree char *v = sl_view_dup_printable(icid, 0);
+        char *key = g_strconcat("icid|", v, NULL);
+        CorrLeg *other = g_hash_table_lookup(e->leg_by_token, key);
+        if (other && other != leg)
+            link_legs(e, leg, other, CORR_LINK_HEADER, "P-Charging-Vector");
+        if (!other)
+            g_hash_table_insert(e->leg_by_token, key, leg);
+        else
+            g_free(key);
+    }
+}
+
+static bool
+legs_share_host(const CorrLeg *a, const CorrLeg *b)
+{
+    for (guint i = 0; i < a->msgs->len; i++) {
+        const CorrMsg *x = g_ptr_array_index(a->msgs, i);
+        for (guint j = 0; j < b->msgs->len; j++) {
+            const CorrMsg *y = g_ptr_array_index(b->msgs, j);
+            if (sl_addr_ip_equal(&x->src, &y->src) || sl_addr_ip_equal(&x->src, &y->dst) ||
+                sl_addr_ip_equal(&x->dst, &y->src) || sl_addr_ip_equal(&x->dst, &y->dst))
+                return true;
+            if (j > 8)
+                break;
+        }
+        if (i > 8)
+            break;
+    }
+    return false;
+}
+
+/* A B2BUA that passes media through names the same endpoint in the SDP of
+ * both legs: one side's own SDP, and a copy the B2BUA sends on the other
+ * leg. Linked only when exactly one other call qualifies: it uses the
+ * endpoint within the window, is still up, shares a signalling host (the
+ * B2BUA) with this leg, and the SDP there came from another sender. The
+ * caller and callee numbers break ties. */
+static void
+link_by_media(CorrEngine *e, CorrLeg *leg, const CorrMsg *m)
+{
+    if (!m->media || leg->kind != CORR_KIND_CALL)
+        return;
+    for (guint i = 0; i < m->media->len; i++) {
+        const CorrMedia *md = &g_array_index(m->media, CorrMedia, i);
+        if (md->addr.family == SL_AF_NONE || md->addr.port == 0)
+            continue;
+        MediaSlot *slot = g_hash_table_lookup(e->media, &md->addr);
+        if (!slot) {
+            slot = g_new0(MediaSlot, 1);
+            slot->entries = g_ptr_array_new_with_free_func(g_free);
+            SlAddr *key = g_memdup2(&md->addr, sizeof(SlAddr));
+            g_hash_table_insert(e->media, key, slot);
+        }
+        CorrCall *match = NULL;
+        CorrLeg *match_leg = NULL;
+        bool ambiguous = false;
+        for (guint k = 0; k < slot->entries->len; k++) {
+            MediaUse *u = g_ptr_array_index(slot->entries, k);
+            if (u->leg == leg || u->leg->call->dead)
+                continue;
+            if (m->ts - u->ts > e->opts.link_window || !leg_active_at(u->leg, m->ts, e->opts.link_window))
+                continue;
+            if (sl_addr_ip_equal(&u->sender, &m->src) || !legs_share_host(leg, u->leg))
+                continue;
+            if (match && match != u->leg->call) {
+                ambiguous = true;
+                break;
+            }
+            match = u->leg->call;
+            match_leg = u->leg;
+        }
+        if (match && !ambiguous) {
+            char buf[SL_ADDR_STRLEN];
+            link_legs(e, leg, match_leg, CORR_LINK_MEDIA, sl_addr_str(&md->addr, buf));
+        }
+        /* remember this use (bounded: old entries give way) */
+        if (slot->entries->len >= 64)
+            g_ptr_array_remove_index(slot->entries, 0);
+        MediaUse *u = g_new0(MediaUse, 1);
+        u->leg = leg;
+        u->sender = m->src;
+        u->ts = m->ts;
+        g_ptr_array_add(slot->entries, u);
+    }
+}
+
+/* A UAC that got a 3xx on its first hop and sends a new INVITE, with a
+ * new Call-ID, to the Contact it was given. */
+static void
+link_by_redirect(CorrEngine *e, CorrLeg *leg, const CorrMsg *m)
+{
+    if (m->method != SIP_METHOD_INVITE || m->to_tag[0] || !m->ruri)
+        return;
+    for (guint i = e->msgs->len; i > 0; i--) {
+        const CorrMsg *r = g_ptr_array_index(e->msgs, i - 1);
+        if (m->ts - r->ts > e->opts.link_window)
+            break;
+        if (r->is_request || r->status < 300 || r->status >= 400 || !r->contact ||
+            r->leg == leg || r->cseq_method != SIP_METHOD_INVITE)
+            continue;
+        if (!sl_addr_ip_equal(&r->dst, &m->src))
+            continue;
+        if (g_strcmp0(r->contact, m->ruri) == 0 ||
+            (g_str_has_prefix(m->ruri, r->contact) && strchr(";?", m->ruri[strlen(r->contact)]))) {
+            link_legs(e, leg, r->leg, CORR_LINK_REDIRECT, r->contact);
+            return;
+        }
+    }
+}
+
+/* The last @n digits of a user part ("+1 (226) 338-2742" -> "2263382742"),
+ * or NULL when it has fewer. Caller owns. */
+static char *
+digit_suffix(const char *user, size_t n)
+{
+    if (!user)
+        return NULL;
+    GString *d = g_string_new(NULL);
+    for (const char *p = user; *p && *p != '@' && *p != ';'; p++)
+        if (g_ascii_isdigit(*p))
+            g_string_append_c(d, *p);
+    if (d->len < n) {
+        g_string_free(d, TRUE);
+        return NULL;
+    }
+    char *out = g_strdup(d->str + d->len - n);
+    g_string_free(d, TRUE);
+    return out;
+}
+
+#define NUMBER_DIGITS 7
+#define NUMBERS_WINDOW (2 * SL_TIME_SECOND)
+
+static bool
+numbers_match(const CorrMsg *a, const CorrMsg *b)
+{
+    g_autofree char *a_to = digit_suffix(a->to_user, NUMBER_DIGITS);
+    g_autofree char *b_to = digit_suffix(b->to_user, NUMBER_DIGITS);
+    g_autofree char *a_from = digit_suffix(a->from_user, NUMBER_DIGITS);
+    g_autofree char *b_from = digit_suffix(b->from_user, NUMBER_DIGITS);
+    return (a_to && b_to && strcmp(a_to, b_to) == 0) ||
+           (a_from && b_from && strcmp(a_from, b_from) == 0);
+}
+
+/* A B2BUA that anchors media shares no endpoint between its legs. Its
+ * outgoing INVITE still follows the incoming one within moments, from the
+ * host that received it, for the same caller or callee number. Linked only
+ * when exactly one unanswered, unlinked leg qualifies. */
+static void
+link_by_numbers(CorrEngine *e, CorrLeg *leg, const CorrMsg *m)
+{
+    if (m->method != SIP_METHOD_INVITE || m->to_tag[0])
+        return;
+    CorrLeg *match = NULL;
+    for (guint i = e->msgs->len; i > 0; i--) {
+        const CorrMsg *r = g_ptr_array_index(e->msgs, i - 1);
+        if (m->ts - r->ts > NUMBERS_WINDOW)
+            break;
+        if (!r->is_request || r->method != SIP_METHOD_INVITE || r->to_tag[0] || r->leg == leg ||
+            r->role != CORR_MSG_ORIGINAL || !sl_addr_ip_equal(&r->dst, &m->src))
+            continue;
+        CorrLeg *cand = r->leg;
+        if (cand->call->legs->len != 1 || cand->ended || cand->call == leg->call ||
+            !numbers_match(r, m))
+            continue;
+        bool answered = false;
+        for (guint k = 0; k < cand->msgs->len && !answered; k++) {
+            const CorrMsg *x = g_ptr_array_index(cand->msgs, k);
+            answered = !x->is_request && x->cseq_method == SIP_METHOD_INVITE &&
+                       x->status >= 200 && x->status < 300;
+        }
+        if (answered)
+            continue;
+        if (match && match != cand)
+            return; /* ambiguous */
+        match = cand;
+    }
+    if (match) {
+        char detail[96];
+        g_snprintf(detail, sizeof detail, "INVITE %.0f ms later from the same host",
+                   (double)(m->ts - ((CorrMsg *)g_ptr_array_index(match->msgs, 0))->ts) / SL_TIME_MSEC);
+        link_legs(e, leg, match, CORR_LINK_NUMBERS, detail);
+    }
+}
+
+static void
+leg_update_end(CorrLeg *leg, const CorrMsg *m, const CorrTxn *t)
+{
+    if (m->is_request || m->role != CORR_MSG_ORIGINAL)
+        return;
+    if ((m->cseq_method == SIP_METHOD_BYE && m->status >= 200) ||
+        (m->cseq_method == SIP_METHOD_INVITE && m->status >= 300 && t->hop == 0 &&
+         t->request && !t->request->to_tag[0] && m->status != 401 && m->status != 407)) {
+        leg->ended = true;
+        leg->end = m->ts;
+    }
+}
+
+void
+corr_engine_feed(CorrEngine *e, const SipFound *f)
+{
+    g_return_if_fail(e != NULL && f != NULL);
+    CorrMsg *m = corr_msg_new(f, &e->opts, e->msgs->len);
+    const SipMsg *sm = f->msg;
+    if (m->ts > e->last_ts)
+        e->last_ts = m->ts;
+
+    bool created;
+    CorrLeg *leg = leg_get(e, m, &created);
+    CorrCall *call = leg->call;
+    if (call->msgs->len >= e->opts.max_msgs_per_call) {
+        e->dropped++;
+        corr_msg_free(m);
+        return;
+    }
+    g_ptr_array_add(e->msgs, m);
+    m->leg = leg;
+    if (m->is_request && m->method == SIP_METHOD_INVITE && leg->kind != CORR_KIND_CALL) {
+        leg->kind = CORR_KIND_CALL;
+        call->kind = CORR_KIND_CALL;
+    }
+
+    if (is_duplicate(e, m))
+        m->role = CORR_MSG_DUPLICATE;
+    CorrTxn *t = txn_match(e, m, sm);
+    m->txn = t;
+    t->leg = leg;
+    if (m->role == CORR_MSG_ORIGINAL && seen_before(e, t, m))
+        m->role = CORR_MSG_RETRANSMISSION;
+    if (m->role == CORR_MSG_RETRANSMISSION)
+        t->retransmissions++;
+    else if (m->role == CORR_MSG_DUPLICATE)
+        t->duplicates++;
+    if (m->is_request && t->request == m)
+        link_hop(e, t, m);
+    m->hop = t->hop;
+    if (!m->is_request && m->status >= 200 && m->role == CORR_MSG_ORIGINAL &&
+        (t->final_status == 0 || (m->status < 300 && t->final_status >= 300)))
+        t->final_status = m->status;
+
+    m->dialog = dialog_find(e, leg, m, !m->is_request || m->method != SIP_METHOD_ACK);
+    dialog_update(m->dialog, m);
+    if (m->is_request && m->method == SIP_METHOD_INVITE && !m->to_tag[0] && t->hop == 0 &&
+        leg->first_invite == NULL)
+        leg->first_invite = m;
+    leg_update_end(leg, m, t);
+
+    g_ptr_array_add(leg->msgs, m);
+    g_ptr_array_add(call->msgs, m);
+    if (created)
+        publish(e, CORR_EVENT_CALL_ADDED, call, m);
+
+    if (m->role == CORR_MSG_ORIGINAL) {
+        if (m->is_request) {
+            link_by_headers(e, leg, m, sm);
+            if (created)
+                link_by_redirect(e, leg, m);
+            if (created && leg->call->legs->len == 1)
+                link_by_numbers(e, leg, m);
+        }
+        link_by_media(e, leg, m);
+    }
+    call = leg->call;
+    publish(e, CORR_EVENT_MESSAGE_ADDED, call, m);
+    publish(e, CORR_EVENT_CALL_CHANGED, call, m);
+}
+
+void
+corr_engine_sip_found(const SipFound *found, gpointer engine)
+{
+    corr_engine_feed(engine, found);
+}
+
+static gint
+call_start_cmp(gconstpointer a, gconstpointer b)
+{
+    const CorrCall *x = *(CorrCall *const *)a, *y = *(CorrCall *const *)b;
+    const CorrMsg *mx = x->msgs->len ? g_ptr_array_index(x->msgs, 0) : NULL;
+    const CorrMsg *my = y->msgs->len ? g_ptr_array_index(y->msgs, 0) : NULL;
+    guint ix = mx ? mx->index : G_MAXUINT, iy = my ? my->index : G_MAXUINT;
+    return ix < iy ? -1 : ix > iy;
+}
+
+void
+corr_engine_finish(CorrEngine *e)
+{
+    /* drop merged calls, order by first message, number from 1 */
+    for (guint i = e->calls->len; i > 0; i--) {
+        CorrCall *c = g_ptr_array_index(e->calls, i - 1);
+        if (c->dead)
+            g_ptr_array_remove_index(e->calls, i - 1);
+    }
+    g_ptr_array_sort(e->calls, call_start_cmp);
+    for (guint i = 0; i < e->calls->len; i++) {
+        CorrCall *c = g_ptr_array_index(e->calls, i);
+        c->id = i + 1;
+        corr_call_compute(c, e->last_ts);
+    }
+}
+
+GPtrArray *
+corr_engine_calls(CorrEngine *e)
+{
+    return e->calls;
+}
+
+CorrCall *
+corr_engine_call_by_id(CorrEngine *e, guint id)
+{
+    for (guint i = 0; i < e->calls->len; i++) {
+        CorrCall *c = g_ptr_array_index(e->calls, i);
+        if (c->id == id && !c->dead)
+            return c;
+    }
+    return NULL;
+}

@@ -1,0 +1,251 @@
+/* sipladder: correlation of SIP messages into transactions, dialogs, legs
+ * and calls (RFC 3261 sections 12 and 17; RFC 7989 Session-ID; RFC 3455
+ * P-Charging-Vector). The engine takes one message at a time, in capture
+ * order, so that files and live sources are handled alike; every timeout
+ * and window is in capture time.
+ *
+ * Vocabulary:
+ *   message      one SIP message as seen on the wire (CorrMsg)
+ *   transaction  a request and its responses on one hop (CorrTxn)
+ *   hop          one transaction of an end-to-end request forwarded by
+ *                proxies: the same request with one more Via
+ *   dialog       Call-ID + both tags (CorrDialog); early or confirmed
+ *   leg          every message of one Call-ID (CorrLeg)
+ *   call         the legs of one end-to-end call (CorrCall), linked by
+ *                Call-ID, a correlation header, shared media or redirect */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "sip-dissect.h"
+#include "sltime.h"
+
+G_BEGIN_DECLS
+
+typedef struct CorrEngine CorrEngine;
+typedef struct CorrCall CorrCall;
+typedef struct CorrLeg CorrLeg;
+typedef struct CorrDialog CorrDialog;
+typedef struct CorrTxn CorrTxn;
+
+typedef enum {
+    CORR_KIND_CALL,
+    CORR_KIND_REGISTRATION,
+    CORR_KIND_OPTIONS,
+    CORR_KIND_MESSAGE,
+    CORR_KIND_SUBSCRIPTION,
+    CORR_KIND_OTHER,
+} CorrKind;
+const char *corr_kind_name(CorrKind k); /* "call", "registration"... */
+
+typedef enum {
+    CORR_LINK_FIRST = 0,    /* the leg that started the call */
+    CORR_LINK_SAME_CALL_ID, /* reserved: messages of one Call-ID are one leg */
+    CORR_LINK_HEADER,       /* X-Call-ID, X-CID, Session-ID, P-Charging-Vector */
+    CORR_LINK_MEDIA,        /* SDP of both legs names the same media endpoint */
+    CORR_LINK_REDIRECT,     /* a new INVITE to the Contact of a 3xx */
+    CORR_LINK_NUMBERS,      /* a B2BUA's outgoing INVITE right after the incoming
+                             * one, same caller or callee number (media anchored) */
+} CorrLinkReason;
+/* "same-call-id" for FIRST and SAME_CALL_ID, "header", "media", "redirect",
+ * "numbers" */
+const char *corr_link_name(CorrLinkReason r);
+
+typedef enum {
+    CORR_STATE_CALLING,
+    CORR_STATE_PROCEEDING,
+    CORR_STATE_RINGING,
+    CORR_STATE_EARLY_MEDIA,
+    CORR_STATE_IN_CALL,
+    CORR_STATE_COMPLETED,
+    CORR_STATE_CANCELLED,
+    CORR_STATE_REJECTED,
+    CORR_STATE_BUSY,
+    CORR_STATE_REDIRECTED,
+    CORR_STATE_FAILED,
+    CORR_STATE_TIMED_OUT,
+} CorrState;
+const char *corr_state_name(CorrState s); /* "in call", "completed"... */
+
+typedef enum {
+    CORR_MSG_ORIGINAL = 0,
+    CORR_MSG_RETRANSMISSION, /* sent again by the same element (timer) */
+    CORR_MSG_DUPLICATE,      /* the same packet captured a second time */
+} CorrMsgRole;
+const char *corr_msg_role_name(CorrMsgRole r);
+
+/* Media endpoint announced in one SDP m= line. */
+typedef struct {
+    SlAddr addr;      /* connection address and media port */
+    char *media;      /* "audio", "video"... */
+    char *codecs;     /* "PCMU/8000 G729/8000 telephone-event/8000" */
+    char *direction;  /* "sendrecv"... */
+} CorrMedia;
+
+/* What correlation keeps of a message. Strings are owned by the engine
+ * and valid as long as it lives. */
+typedef struct {
+    guint index;         /* position in corr_engine_messages() */
+    guint file;          /* source id of the packet */
+    uint64_t frame;
+    SlTime ts;
+    SlAddr src, dst;
+    SipTransport transport;
+    uint16_t ip_id;
+    bool is_request;
+    SipMethod method;    /* SIP_METHOD_UNKNOWN for responses */
+    char *method_name;   /* requests: as written; responses: CSeq method */
+    char *ruri;
+    unsigned status;
+    char *reason;
+    char *call_id;
+    uint32_t cseq;
+    SipMethod cseq_method;
+    char *from_user, *from_display, *from_tag;
+    char *to_user, *to_display, *to_tag;
+    char *pai_user;      /* P-Asserted-Identity user, or NULL */
+    char *branch;        /* top Via branch */
+    char *contact;       /* first Contact URI, or NULL */
+    int expires;         /* Expires header or first Contact's expires, -1 */
+    char *user_agent;    /* User-Agent or Server */
+    char *reason_text;   /* Reason header text, or NULL */
+    int q850_cause;      /* Reason: Q.850;cause=N, -1 */
+    unsigned n_via;
+    guint32 via_hash_all;  /* the Via chain (branches), see corr-msg.c */
+    guint32 via_hash_tail; /* the same without the top Via */
+    bool has_sdp;
+    GArray *media;       /* CorrMedia; NULL without SDP */
+    GBytes *raw;         /* the message bytes */
+    char *error;         /* parse problem, or NULL */
+    CorrMsgRole role;
+    CorrTxn *txn;
+    CorrLeg *leg;
+    CorrDialog *dialog;  /* NULL before a To tag exists */
+    guint hop;           /* 0 on the first hop of its end-to-end request */
+} CorrMsg;
+
+struct CorrTxn {
+    guint id;
+    SipMethod method;     /* INVITE for an ACK to a non-2xx final */
+    char *method_name;
+    CorrMsg *request;     /* the first copy of the request */
+    SlAddr client, server;
+    unsigned final_status; /* 0 until a final response */
+    guint retransmissions;
+    guint duplicates;
+    CorrTxn *upstream;    /* the hop before, for a forwarded request */
+    guint hop;
+    CorrLeg *leg;
+};
+
+struct CorrDialog {
+    char *call_id, *from_tag, *to_tag; /* tags as in the creating request */
+    bool confirmed;
+    bool terminated;
+    CorrLeg *leg;
+};
+
+struct CorrLeg {
+    char *call_id;
+    CorrKind kind;
+    CorrCall *call;
+    CorrLinkReason linked_by;
+    char *link_detail;   /* header name, media endpoint or Contact */
+    CorrLeg *linked_to;  /* the leg this one was linked to */
+    GPtrArray *msgs;     /* CorrMsg*, borrowed from the engine */
+    GPtrArray *dialogs;  /* CorrDialog*, owned */
+    CorrMsg *first_invite; /* the first initial INVITE, hop 0 */
+    SlTime start, end;
+    bool ended;          /* BYE answered, final non-2xx, or CANCEL/487 */
+};
+
+struct CorrCall {
+    guint id;            /* 1, 2, ... in start order after corr_engine_finish() */
+    CorrKind kind;
+    GPtrArray *legs;     /* CorrLeg*, borrowed; the first is the caller's */
+    GPtrArray *msgs;     /* CorrMsg* of every leg, in capture order */
+    SlTime start, end;
+    CorrState state;
+    unsigned state_code; /* the final response behind REJECTED, BUSY... */
+    char *caller, *caller_display, *callee;
+    int64_t pdd_ms, setup_ms; /* -1 when not applicable */
+    double duration_s;        /* -1 when never answered */
+    char *hangup_by;     /* "caller", "callee" or NULL */
+    SlAddr hangup_addr;
+    char *reason_text;   /* from a Reason header */
+    int q850_cause;
+    guint retransmissions;
+    guint duplicates;
+    guint hops;          /* transactions of the first INVITE, over all hops */
+    GArray *endpoints;   /* SlAddr, in ladder column order */
+    /* registrations */
+    char *contact;
+    int expires;
+    unsigned result;     /* final status of the last transaction */
+    bool dead;           /* merged into another call */
+    CorrCall *merged_into;
+};
+
+typedef struct {
+    SlTime link_window;    /* media/header/redirect links only within this */
+    guint max_msgs_per_call;
+    size_t max_raw_bytes;  /* message bytes kept per message */
+} CorrOptions;
+void corr_options_init(CorrOptions *o);
+
+typedef enum {
+    CORR_EVENT_CALL_ADDED,
+    CORR_EVENT_CALL_CHANGED,
+    CORR_EVENT_CALL_MERGED, /* @call was merged into @call->merged_into */
+    CORR_EVENT_MESSAGE_ADDED,
+} CorrEventType;
+
+typedef void (*CorrEventFunc)(CorrEventType type, CorrCall *call, const CorrMsg *msg,
+                              gpointer user_data);
+
+/* @opts may be NULL for defaults. Caller owns the engine. */
+CorrEngine *corr_engine_new(const CorrOptions *opts);
+void corr_engine_free(CorrEngine *e);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CorrEngine, corr_engine_free)
+
+void corr_engine_subscribe(CorrEngine *e, CorrEventFunc func, gpointer user_data);
+
+/* Feeds one message (a SipDissector callback result). */
+void corr_engine_feed(CorrEngine *e, const SipFound *found);
+/* A SipFoundFunc adaptor: pass the engine as user data. */
+void corr_engine_sip_found(const SipFound *found, gpointer engine);
+/* End of input: applies timeouts (capture time), numbers calls by start. */
+void corr_engine_finish(CorrEngine *e);
+
+/* Every message in capture order (CorrMsg*; borrowed). */
+GPtrArray *corr_engine_messages(CorrEngine *e);
+/* Live calls and other entries, in start order (CorrCall*; borrowed). */
+GPtrArray *corr_engine_calls(CorrEngine *e);
+CorrCall *corr_engine_call_by_id(CorrEngine *e, guint id);
+guint corr_engine_dropped_messages(const CorrEngine *e);
+
+/* --- RFC 6076 figures (corr-stats.c) --- */
+typedef struct {
+    guint n;
+    double min_ms, max_ms, sum_ms;
+} CorrDelay;
+
+typedef struct {
+    guint session_requests;   /* initial INVITEs, first hop, no retransmissions */
+    guint answered;           /* ... answered by a 2xx */
+    guint redirected;         /* ... ended by a 3xx */
+    guint ineffective;        /* ... ended by 408, 500, 503 or 504 */
+    CorrDelay srd_success;    /* INVITE to first 18x or 2xx */
+    CorrDelay srd_failure;    /* INVITE to a failure final response */
+    CorrDelay sdd;            /* BYE to its final response */
+    CorrDelay rrd;            /* REGISTER to its 2xx */
+    guint response_counts[700]; /* by status code, every response copy but duplicates */
+    guint requests_by_method[SIP_METHOD_PUBLISH + 1];
+} CorrStats;
+
+void corr_stats_compute(CorrEngine *e, CorrStats *out);
+
+G_END_DECLS
