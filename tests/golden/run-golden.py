@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Golden test: run the CLI on a sample and compare with the expected file.
 
-Usage: run-golden.py CLI SAMPLE EXPECTED [--regenerate]
-The expected file is the exact output of `sipladder-cli messages SAMPLE`
-(paths relative to the source root, so the output does not depend on where
-the tree is). Any difference fails and is shown as a unified diff.
+Usage: run-golden.py CLI SAMPLE EXPECTED [--regenerate] [-- COMMAND ARG...]
+The expected file is the exact output of `sipladder-cli COMMAND ARG...
+SAMPLE` (default COMMAND: messages; the sample path is relative to the
+source root, so the output does not depend on where the tree is). Any
+difference fails and is shown as a unified diff.
 """
 import difflib
 import os
@@ -14,10 +15,15 @@ import sys
 
 def main():
     cli, sample, expected = sys.argv[1:4]
-    regenerate = "--regenerate" in sys.argv[4:]
+    rest = sys.argv[4:]
+    command = ["messages"]
+    if "--" in rest:
+        command = rest[rest.index("--") + 1:]
+        rest = rest[:rest.index("--")]
+    regenerate = "--regenerate" in rest
     root = os.environ.get("SL_SOURCE_DIR", os.getcwd())
     rel = os.path.relpath(sample, root)
-    run = subprocess.run([os.path.abspath(cli), "messages", rel], cwd=root,
+    run = subprocess.run([os.path.abspath(cli), *command, rel], cwd=root,
                          capture_output=True, text=True)
     if run.returncode != 0:
         print(f"FAIL: exit status {run.returncode}: {run.stderr}")
@@ -30,7 +36,7 @@ def main():
     with open(expected, encoding="utf-8") as f:
         want = f.read()
     if run.stdout == want:
-        print(f"{rel}: {len(want.splitlines())} messages as expected")
+        print(f"{' '.join(command)} {rel}: {len(want.splitlines())} lines as expected")
         return 0
     sys.stdout.writelines(difflib.unified_diff(want.splitlines(True), run.stdout.splitlines(True),
                                                expected, "actual"))

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""The four reference call flows of SCENARIOS.md, checked field by field
+on the bundled samples (TAP). Addresses are those of samples/README.md:
+10.0.0.10 caller (GW-A, UAC, Phone), .20 Proxy / Proxy-A / B2BUA,
+.30 Redirect, .40 Proxy-B + Registrar, .50 GW-B.
+
+Usage: test-flows.py CLI SAMPLES_DIR
+"""
+import json
+import os
+import subprocess
+import sys
+
+CLI, SAMPLES = sys.argv[1], sys.argv[2]
+A, P, R, PB, B = ("10.0.0.%d:5060" % n for n in (10, 20, 30, 40, 50))
+cases = []
+
+
+def case(fn):
+    cases.append(fn)
+    return fn
+
+
+def cli_json(*args):
+    r = subprocess.run([CLI, *args], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def calls(sample):
+    return cli_json("calls", "--json", os.path.join(SAMPLES, sample))["calls"]
+
+
+def call_msgs(sample, cid):
+    return cli_json("call", "--json", "--call", str(cid), os.path.join(SAMPLES, sample))["messages"]
+
+
+def only_call(sample):
+    cs = [c for c in calls(sample) if c["kind"] == "call"]
+    assert len(cs) == 1, [c["call_ids"] for c in cs]
+    return cs[0]
+
+
+def arrows(msgs):
+    return [(m["src"], m["dst"], m["summary"].split()[0]) for m in msgs]
+
+
+@case
+def flow1_direct():
+    c = only_call("flow1-direct.pcap")
+    assert c["state"] == "completed" and c["hangup_by"] == "caller", c
+    assert len(c["legs"]) == 1 and c["legs"][0]["linked_by"] == "same-call-id"
+    assert c["endpoints"] == [A, B], c["endpoints"]
+    assert c["retransmissions"] == 0 and c["duplicates"] == 0
+    assert 150 <= c["pdd_ms"] <= 300 and 1100 <= c["setup_ms"] <= 1400, c
+    assert 2.5 < c["duration_s"] < 3.5, c
+    got = arrows(call_msgs("flow1-direct.pcap", c["id"]))
+    assert got == [(A, B, "INVITE"), (B, A, "100"), (B, A, "180"), (B, A, "200"),
+                   (A, B, "ACK"), (A, B, "BYE"), (B, A, "200")], got
+
+
+@case
+def flow2_proxy_without_record_route():
+    c = only_call("flow2-proxy.pcap")
+    assert c["endpoints"] == [A, P, B], c["endpoints"]
+    assert len(c["call_ids"]) == 1 and c["state"] == "completed"
+    assert c["hops"] == 2 and c["retransmissions"] == 0, c
+    msgs = call_msgs("flow2-proxy.pcap", c["id"])
+    invites = [m for m in msgs if m["summary"].startswith("INVITE")]
+    assert [(m["src"], m["dst"], m["hop"]) for m in invites] == [(A, P, 0), (P, B, 1)], invites
+    assert all(m["role"] == "original" for m in msgs)
+    # ACK and BYE skip the proxy
+    for m in msgs:
+        if m["summary"].split()[0] in ("ACK", "BYE"):
+            assert (m["src"], m["dst"]) == (A, B), m
+    oks = [(m["src"], m["dst"], m["hop"]) for m in msgs if m["summary"].startswith("200")]
+    assert oks == [(B, P, 1), (P, A, 0), (B, A, 0)], oks
+
+
+def flow3(sample, record_route):
+    entries = calls(sample)
+    regs = [c for c in entries if c["kind"] == "registration"]
+    assert len(regs) == 1 and regs[0]["result"] == 200, regs
+    assert regs[0]["endpoints"] == [B, PB]
+    c = only_call(sample)
+    assert c["endpoints"] == [A, P, R, PB, B], c["endpoints"]
+    assert c["state"] == "completed" and len(c["legs"]) == 1
+    assert c["hops"] == 4, c  # UAC->A, A->Redirect, A->B, B->GW-B
+    msgs = call_msgs(sample, c["id"])
+    red = [m for m in msgs if m["summary"].startswith("302")]
+    assert [(m["src"], m["dst"], m["hop"]) for m in red] == [(R, P, 1)], red
+    acks = [(m["src"], m["dst"]) for m in msgs if m["summary"].startswith("ACK")]
+    if record_route:
+        assert acks == [(P, R), (A, P), (P, PB), (PB, B)], acks
+    else:
+        assert acks == [(P, R), (A, B)], acks
+    # the 302 is not the call's outcome: the caller's first hop decides
+    assert c["setup_ms"] is not None and c["hangup_by"] == "caller"
+
+
+@case
+def flow3_redirect_record_route():
+    flow3("flow3-redirect.pcap", True)
+
+
+@case
+def flow3_redirect_no_record_route():
+    flow3("flow3-redirect-norr.pcap", False)
+
+
+@case
+def flow4_b2bua_linked_by_media():
+    c = only_call("flow4-b2bua.pcap")
+    assert len(c["call_ids"]) == 2, c["call_ids"]
+    legs = c["legs"]
+    assert legs[0]["linked_by"] == "same-call-id"
+    assert legs[1]["linked_by"] == "media", legs
+    assert legs[1]["linked_to"] == legs[0]["call_id"]
+    assert c["endpoints"] == [A, P, B], c["endpoints"]
+    assert c["state"] == "completed" and c["hangup_by"] == "callee", c
+    msgs = call_msgs("flow4-b2bua.pcap", c["id"])
+    first_bye = next(m for m in msgs if m["summary"].startswith("BYE"))
+    assert (first_bye["src"], first_bye["dst"], first_bye["leg"]) == (B, P, 2), first_bye
+    assert {m["leg"] for m in msgs if m["src"] == A or m["dst"] == A} == {1}
+    assert {m["leg"] for m in msgs if m["src"] == B or m["dst"] == B} == {2}
+
+
+def main():
+    print(f"1..{len(cases)}")
+    failed = 0
+    for i, fn in enumerate(cases, 1):
+        try:
+            fn()
+            print(f"ok {i} {fn.__name__}")
+        except Exception as e:
+            failed += 1
+            print(f"not ok {i} {fn.__name__}")
+            for line in repr(e).splitlines():
+                print(f"# {line}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
