@@ -359,6 +359,7 @@ cli_cmd_call(int argc, char **argv)
             json_builder_set_member_name(b, "transaction");
             json_builder_add_int_value(b, m->txn ? m->txn->id : 0);
             json_str(b, "role", corr_msg_role_name(m->role));
+            json_str(b, "dialog_state", corr_dialog_state_name(m->dialog_state));
             json_builder_set_member_name(b, "has_sdp");
             json_builder_add_boolean_value(b, m->has_sdp);
             json_builder_end_object(b);

@@ -84,6 +84,13 @@ corr_state_name(CorrState s)
 }
 
 const char *
+corr_dialog_state_name(CorrDialogState s)
+{
+    static const char *const n[] = { "none", "early", "confirmed", "terminated" };
+    return (unsigned)s < G_N_ELEMENTS(n) ? n[s] : "none";
+}
+
+const char *
 corr_msg_role_name(CorrMsgRole r)
 {
     switch (r) {
@@ -823,6 +830,10 @@ corr_engine_feed(CorrEngine *e, const SipFound *f)
 
     m->dialog = dialog_find(e, leg, m, !m->is_request || m->method != SIP_METHOD_ACK);
     dialog_update(m->dialog, m);
+    if (m->dialog)
+        m->dialog_state = m->dialog->terminated ? CORR_DIALOG_TERMINATED
+                          : m->dialog->confirmed ? CORR_DIALOG_CONFIRMED
+                                                 : CORR_DIALOG_EARLY;
     if (m->is_request && m->method == SIP_METHOD_INVITE && !m->to_tag[0] && t->hop == 0 &&
         leg->first_invite == NULL)
         leg->first_invite = m;

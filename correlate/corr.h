@@ -71,6 +71,14 @@ typedef enum {
 const char *corr_state_name(CorrState s); /* "in call", "completed"... */
 
 typedef enum {
+    CORR_DIALOG_NONE = 0,   /* no dialog yet (no To tag) */
+    CORR_DIALOG_EARLY,      /* a provisional response with a To tag */
+    CORR_DIALOG_CONFIRMED,  /* a 2xx to the INVITE */
+    CORR_DIALOG_TERMINATED, /* BYE answered, or a failure before confirmation */
+} CorrDialogState;
+const char *corr_dialog_state_name(CorrDialogState s); /* "none", "early"... */
+
+typedef enum {
     CORR_MSG_ORIGINAL = 0,
     CORR_MSG_RETRANSMISSION, /* sent again by the same element (timer) */
     CORR_MSG_DUPLICATE,      /* the same packet captured a second time */
@@ -124,6 +132,7 @@ typedef struct {
     CorrTxn *txn;
     CorrLeg *leg;
     CorrDialog *dialog;  /* NULL before a To tag exists */
+    CorrDialogState dialog_state; /* the dialog's state after this message */
     guint hop;           /* 0 on the first hop of its end-to-end request */
 } CorrMsg;
 
