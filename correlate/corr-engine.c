@@ -11,6 +11,8 @@
 /* Without an IPv4 Identification to compare, only a copy this close is a
  * duplicate (retransmission timers start at 500 ms). */
 #define DUPLICATE_WINDOW_NO_ID (50 * SL_TIME_MSEC)
+/* A B2BUA sends its outgoing INVITE within this of the incoming one. */
+#define NUMBERS_WINDOW (2 * SL_TIME_SECOND)
 /* A proxy forwards a request within this. */
 #define HOP_WINDOW (2 * SL_TIME_SECOND)
 /* RFC 3261 Timer B: an INVITE without a final response after this timed out. */
@@ -46,6 +48,8 @@ struct CorrEngine {
     GHashTable *media;          /* SlAddr* -> MediaSlot* */
     GHashTable *dup_index;      /* GBytes* (message) -> CorrMsg* (latest) */
     GHashTable *seen;           /* txn id + fingerprint -> NULL */
+    GQueue recent_3xx;     /* CorrMsg* of 3xx responses within the link window */
+    GQueue recent_invites; /* CorrMsg* of initial INVITEs within NUMBERS_WINDOW */
     GArray *subs;
     SlTime last_ts;
     guint next_call_id;
@@ -195,6 +199,8 @@ corr_engine_free(CorrEngine *e)
     g_hash_table_destroy(e->media);
     g_hash_table_destroy(e->dup_index);
     g_hash_table_destroy(e->seen);
+    g_queue_clear(&e->recent_3xx);
+    g_queue_clear(&e->recent_invites);
     g_array_unref(e->subs);
     g_ptr_array_unref(e->calls);
     g_ptr_array_unref(e->legs);
@@ -681,21 +687,35 @@ link_by_redirect(CorrEngine *e, CorrLeg *leg, const CorrMsg *m)
 {
     if (m->method != SIP_METHOD_INVITE || m->to_tag[0] || !m->ruri)
         return;
-    for (guint i = e->msgs->len; i > 0; i--) {
-        const CorrMsg *r = g_ptr_array_index(e->msgs, i - 1);
-        if (m->ts - r->ts > e->opts.link_window)
-            break;
-        if (r->is_request || r->status < 300 || r->status >= 400 || !r->contact ||
-            r->leg == leg || r->cseq_method != SIP_METHOD_INVITE)
+    for (GList *l = e->recent_3xx.tail; l; l = l->prev) {
+        const CorrMsg *r = l->data;
+        if (r->leg == leg || !sl_addr_ip_equal(&r->dst, &m->src))
             continue;
-        if (!sl_addr_ip_equal(&r->dst, &m->src))
-            continue;
-        if (g_strcmp0(r->contact, m->ruri) == 0 ||
-            (g_str_has_prefix(m->ruri, r->contact) && strchr(";?", m->ruri[strlen(r->contact)]))) {
+        size_t n = strlen(r->contact);
+        if (strncmp(m->ruri, r->contact, n) == 0 && (m->ruri[n] == '\0' || strchr(";?", m->ruri[n]))) {
             link_legs(e, leg, r->leg, CORR_LINK_REDIRECT, r->contact);
             return;
         }
     }
+}
+
+/* Keeps the short lists the redirect and numbers rules search, trimmed to
+ * their windows so that their cost does not grow with the capture. */
+static void
+remember_recent(CorrEngine *e, CorrMsg *m)
+{
+    CorrMsg *old;
+    while ((old = g_queue_peek_head(&e->recent_3xx)) && m->ts - old->ts > e->opts.link_window)
+        g_queue_pop_head(&e->recent_3xx);
+    while ((old = g_queue_peek_head(&e->recent_invites)) && m->ts - old->ts > NUMBERS_WINDOW)
+        g_queue_pop_head(&e->recent_invites);
+    if (m->role != CORR_MSG_ORIGINAL)
+        return;
+    if (!m->is_request && m->status >= 300 && m->status < 400 && m->contact &&
+        m->cseq_method == SIP_METHOD_INVITE)
+        g_queue_push_tail(&e->recent_3xx, m);
+    if (m->is_request && m->method == SIP_METHOD_INVITE && !m->to_tag[0])
+        g_queue_push_tail(&e->recent_invites, m);
 }
 
 /* The last @n digits of a user part ("+1 (226) 338-2742" -> "2263382742"),
@@ -719,7 +739,6 @@ digit_suffix(const char *user, size_t n)
 }
 
 #define NUMBER_DIGITS 7
-#define NUMBERS_WINDOW (2 * SL_TIME_SECOND)
 
 static bool
 numbers_match(const CorrMsg *a, const CorrMsg *b)
@@ -742,12 +761,9 @@ link_by_numbers(CorrEngine *e, CorrLeg *leg, const CorrMsg *m)
     if (m->method != SIP_METHOD_INVITE || m->to_tag[0])
         return;
     CorrLeg *match = NULL;
-    for (guint i = e->msgs->len; i > 0; i--) {
-        const CorrMsg *r = g_ptr_array_index(e->msgs, i - 1);
-        if (m->ts - r->ts > NUMBERS_WINDOW)
-            break;
-        if (!r->is_request || r->method != SIP_METHOD_INVITE || r->to_tag[0] || r->leg == leg ||
-            r->role != CORR_MSG_ORIGINAL || !sl_addr_ip_equal(&r->dst, &m->src))
+    for (GList *l = e->recent_invites.tail; l; l = l->prev) {
+        const CorrMsg *r = l->data;
+        if (r->leg == leg || !sl_addr_ip_equal(&r->dst, &m->src))
             continue;
         CorrLeg *cand = r->leg;
         if (cand->call->legs->len != 1 || cand->ended || cand->call == leg->call ||
@@ -854,6 +870,7 @@ corr_engine_feed(CorrEngine *e, const SipFound *f)
         }
         link_by_media(e, leg, m);
     }
+    remember_recent(e, m);
     call = leg->call;
     publish(e, CORR_EVENT_MESSAGE_ADDED, call, m);
     publish(e, CORR_EVENT_CALL_CHANGED, call, m);
