@@ -195,7 +195,7 @@ cap_decoder_feed(CapDecoder *d, const CapFrame *f, uint32_t source_id)
 {
     Ctx c = { .dec = d };
     c.pkt.frame = f->frame;
-    c.pkt.ts = f->ts;
+    c.pkt.ts = f->ts < 0 ? 0 : f->ts; /* sources clamp; this keeps the rule for all */
     c.pkt.cap_len = f->cap_len;
     c.pkt.wire_len = f->wire_len;
     c.pkt.source_id = source_id;

@@ -170,8 +170,10 @@ cap_frag_add(CapFragTable *t, const CapFragKey *key, SlTime ts, size_t offset, b
         t->held += want - e->alloc;
         e->alloc = want;
     }
-    SlView copy = data;
-    sl_view_copy(&copy, e->buf + offset, data.len);
+    if (data.len) {
+        SlView copy = data;
+        sl_view_copy(&copy, e->buf + offset, data.len);
+    }
     ranges_add(e->ranges, offset, end);
 
     if (e->total == 0 || e->ranges->len != 2 || g_array_index(e->ranges, size_t, 0) != 0 ||

@@ -65,8 +65,10 @@ file_next(CapSource *base, CapFrame *out, GError **error)
     }
     base->frames++;
     out->frame = base->frames;
-    /* The handle was opened with nanosecond precision: tv_usec holds ns. */
-    out->ts = (SlTime)hdr->ts.tv_sec * SL_TIME_SECOND + (SlTime)hdr->ts.tv_usec;
+    /* The handle was opened with nanosecond precision: tv_usec holds ns.
+     * Times outside what SlTime holds (before 1970, after 2262) are
+     * clamped, so that no later arithmetic on them can overflow. */
+    out->ts = sl_time_from_parts((int64_t)hdr->ts.tv_sec, (int64_t)hdr->ts.tv_usec);
     out->cap_len = hdr->caplen;
     out->wire_len = hdr->len;
     out->linktype = fs->linktype;
