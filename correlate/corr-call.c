@@ -55,13 +55,24 @@ state_for_final(unsigned status)
     return CORR_STATE_REJECTED;
 }
 
-/* Messages of the caller's INVITE on the caller's first hop. */
+/* The caller's own legs: the first one, and those it started after a 3xx
+ * (linked by redirect, from the same host). */
+static bool
+is_caller_leg(const CorrCall *c, const CorrLeg *leg)
+{
+    const CorrLeg *first = g_ptr_array_index(c->legs, 0);
+    if (leg == first)
+        return true;
+    return leg->linked_by == CORR_LINK_REDIRECT && leg->first_invite && first->first_invite &&
+           sl_addr_ip_equal(&leg->first_invite->src, &first->first_invite->src);
+}
+
+/* Messages of the caller's INVITEs on the caller's first hop. */
 static bool
 is_caller_invite_txn(const CorrCall *c, const CorrMsg *m)
 {
-    const CorrLeg *first = g_ptr_array_index(c->legs, 0);
-    return m->leg == first && m->hop == 0 && m->txn && m->txn->method == SIP_METHOD_INVITE &&
-           m->txn->request && !m->txn->request->to_tag[0];
+    return m->hop == 0 && m->txn && m->txn->method == SIP_METHOD_INVITE && m->txn->request &&
+           !m->txn->request->to_tag[0] && is_caller_leg(c, m->leg);
 }
 
 static void
@@ -93,7 +104,8 @@ compute_call(CorrCall *c, SlTime capture_end)
             bye = m;
             t_bye = m->ts;
         }
-        if (m->is_request && m->method == SIP_METHOD_CANCEL && m->leg == first && !answered)
+        if (m->is_request && m->method == SIP_METHOD_CANCEL && is_caller_leg(c, m->leg) &&
+            !answered)
             cancelled = true;
         if (!is_caller_invite_txn(c, m))
             continue;
@@ -160,7 +172,8 @@ compute_call(CorrCall *c, SlTime capture_end)
         for (guint i = 0; i < c->msgs->len; i++) {
             const CorrMsg *m = g_ptr_array_index(c->msgs, i);
             if (m->is_request && m->method == SIP_METHOD_INVITE && !m->to_tag[0] &&
-                m->role == CORR_MSG_ORIGINAL && m->txn && m->txn->request == m)
+                m->role == CORR_MSG_ORIGINAL && m->txn && m->txn->request == m &&
+                m->leg->first_invite && m->cseq == m->leg->first_invite->cseq)
                 c->hops++;
         }
     }

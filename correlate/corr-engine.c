@@ -625,6 +625,8 @@ legs_share_host(const CorrLeg *a, const CorrLeg *b)
     return false;
 }
 
+static bool numbers_match(const CorrMsg *a, const CorrMsg *b);
+
 /* A B2BUA that passes media through names the same endpoint in the SDP of
  * both legs: one side's own SDP, and a copy the B2BUA sends on the other
  * leg. Linked only when exactly one other call qualifies: it uses the
@@ -650,21 +652,49 @@ link_by_media(CorrEngine *e, CorrLeg *leg, const CorrMsg *m)
         CorrCall *match = NULL;
         CorrLeg *match_leg = NULL;
         bool ambiguous = false;
+        GPtrArray *cands = g_ptr_array_new(); /* CorrLeg* */
+        /* calls where this sender already used the endpoint have their own
+         * copy of it (a load test with one media port, or the B2BUA's
+         * copy already made): they are not this leg's other half */
+        GPtrArray *taken = g_ptr_array_new();
         for (guint k = 0; k < slot->entries->len; k++) {
             MediaUse *u = g_ptr_array_index(slot->entries, k);
-            if (u->leg == leg || u->leg->call->dead)
+            if (u->leg->call != leg->call && sl_addr_ip_equal(&u->sender, &m->src))
+                g_ptr_array_add(taken, u->leg->call);
+        }
+        for (guint k = 0; k < slot->entries->len; k++) {
+            MediaUse *u = g_ptr_array_index(slot->entries, k);
+            if (u->leg == leg || u->leg->call->dead || sl_addr_ip_equal(&u->sender, &m->src) ||
+                g_ptr_array_find(taken, u->leg->call, NULL))
                 continue;
             if (m->ts - u->ts > e->opts.link_window || !leg_active_at(u->leg, m->ts, e->opts.link_window))
                 continue;
-            if (sl_addr_ip_equal(&u->sender, &m->src) || !legs_share_host(leg, u->leg))
+            if (!legs_share_host(leg, u->leg))
                 continue;
-            if (match && match != u->leg->call) {
+            if (match && match != u->leg->call)
                 ambiguous = true;
-                break;
-            }
             match = u->leg->call;
             match_leg = u->leg;
+            g_ptr_array_add(cands, u->leg);
         }
+        g_ptr_array_unref(taken);
+        if (ambiguous) {
+            /* the caller and callee numbers break the tie, if they can */
+            const CorrMsg *mine = leg->first_invite ? leg->first_invite : m;
+            match = NULL;
+            ambiguous = false;
+            for (guint k = 0; k < cands->len; k++) {
+                CorrLeg *cl = g_ptr_array_index(cands, k);
+                const CorrMsg *theirs = cl->first_invite;
+                if (!theirs || !numbers_match(theirs, mine))
+                    continue;
+                if (match && match != cl->call)
+                    ambiguous = true;
+                match = cl->call;
+                match_leg = cl;
+            }
+        }
+        g_ptr_array_unref(cands);
         if (match && !ambiguous) {
             char buf[SL_ADDR_STRLEN];
             link_legs(e, leg, match_leg, CORR_LINK_MEDIA, sl_addr_str(&md->addr, buf));
@@ -689,6 +719,8 @@ link_by_redirect(CorrEngine *e, CorrLeg *leg, const CorrMsg *m)
         return;
     for (GList *l = e->recent_3xx.tail; l; l = l->prev) {
         const CorrMsg *r = l->data;
+        if (m->ts - r->ts > e->opts.link_window)
+            break;
         if (r->leg == leg || !sl_addr_ip_equal(&r->dst, &m->src))
             continue;
         size_t n = strlen(r->contact);
@@ -700,15 +732,21 @@ link_by_redirect(CorrEngine *e, CorrLeg *leg, const CorrMsg *m)
 }
 
 /* Keeps the short lists the redirect and numbers rules search, trimmed to
- * their windows so that their cost does not grow with the capture. */
+ * their windows (before the rules run, at this message's time) so that
+ * their cost does not grow with the capture. */
+static void
+trim_recent(CorrEngine *e, SlTime now)
+{
+    CorrMsg *old;
+    while ((old = g_queue_peek_head(&e->recent_3xx)) && now - old->ts > e->opts.link_window)
+        g_queue_pop_head(&e->recent_3xx);
+    while ((old = g_queue_peek_head(&e->recent_invites)) && now - old->ts > NUMBERS_WINDOW)
+        g_queue_pop_head(&e->recent_invites);
+}
+
 static void
 remember_recent(CorrEngine *e, CorrMsg *m)
 {
-    CorrMsg *old;
-    while ((old = g_queue_peek_head(&e->recent_3xx)) && m->ts - old->ts > e->opts.link_window)
-        g_queue_pop_head(&e->recent_3xx);
-    while ((old = g_queue_peek_head(&e->recent_invites)) && m->ts - old->ts > NUMBERS_WINDOW)
-        g_queue_pop_head(&e->recent_invites);
     if (m->role != CORR_MSG_ORIGINAL)
         return;
     if (!m->is_request && m->status >= 300 && m->status < 400 && m->contact &&
@@ -763,6 +801,8 @@ link_by_numbers(CorrEngine *e, CorrLeg *leg, const CorrMsg *m)
     CorrLeg *match = NULL;
     for (GList *l = e->recent_invites.tail; l; l = l->prev) {
         const CorrMsg *r = l->data;
+        if (m->ts - r->ts > NUMBERS_WINDOW)
+            break;
         if (r->leg == leg || !sl_addr_ip_equal(&r->dst, &m->src))
             continue;
         CorrLeg *cand = r->leg;
@@ -860,6 +900,7 @@ corr_engine_feed(CorrEngine *e, const SipFound *f)
     if (created)
         publish(e, CORR_EVENT_CALL_ADDED, call, m);
 
+    trim_recent(e, m->ts);
     if (m->role == CORR_MSG_ORIGINAL) {
         if (m->is_request) {
             link_by_headers(e, leg, m, sm);
