@@ -161,6 +161,18 @@ call_json(const CorrCall *c)
     for (guint i = 0; i < c->endpoints->len; i++)
         json_addr(b, &g_array_index(c->endpoints, SlAddr, i));
     json_builder_end_array(b);
+    json_builder_set_member_name(b, "findings");
+    json_builder_begin_array(b);
+    for (guint i = 0; c->findings && i < c->findings->len; i++) {
+        const CorrFinding *f = g_ptr_array_index(c->findings, i);
+        json_builder_begin_object(b);
+        json_str(b, "kind", f->kind);
+        json_str(b, "text", f->text);
+        json_int_or_null(b, "frame", f->frame ? (int64_t)f->frame : -1);
+        json_int_or_null(b, "stream", f->stream ? (int64_t)f->stream : -1);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
     json_str(b, "contact", c->contact);
     json_int_or_null(b, "expires", c->kind == CORR_KIND_REGISTRATION ? c->expires : -1);
     json_int_or_null(b, "result", c->kind != CORR_KIND_CALL && c->result ? (int64_t)c->result : -1);
@@ -207,6 +219,10 @@ print_calls_text(GPtrArray *calls)
             const CorrLeg *l = g_ptr_array_index(c->legs, k);
             printf("     leg %u: %s linked by %s (%s)\n", k + 1, l->call_id,
                    corr_link_name(l->linked_by), nz(l->link_detail));
+        }
+        for (guint k = 0; c->findings && k < c->findings->len; k++) {
+            const CorrFinding *f = g_ptr_array_index(c->findings, k);
+            printf("     ! %s: %s (frame %" G_GUINT64_FORMAT ")\n", f->kind, f->text, f->frame);
         }
     }
 }

@@ -4,14 +4,81 @@
  * The state follows what the caller saw: the first hop of the caller's leg
  * (RFC 3261 sections 13.2.2 and 15; the state names of Wireshark's VoIP
  * Calls, refined). */
+#include <stdarg.h>
 #include <string.h>
 
 #include "corr-private.h"
+
+static void
+finding_free(gpointer p)
+{
+    CorrFinding *f = p;
+    g_free(f->kind);
+    g_free(f->text);
+    g_free(f);
+}
+
+void
+corr_call_add_finding(CorrCall *call, const char *kind, uint64_t frame, guint file, guint stream,
+                      const char *fmt, ...)
+{
+    if (!call->findings)
+        call->findings = g_ptr_array_new_with_free_func(finding_free);
+    CorrFinding *f = g_new0(CorrFinding, 1);
+    f->kind = g_strdup(kind);
+    va_list ap;
+    va_start(ap, fmt);
+    f->text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    f->frame = frame;
+    f->file = file;
+    f->stream = stream;
+    g_ptr_array_add(call->findings, f);
+}
+
+/* Retransmissions beyond this in one transaction make a storm. */
+#define RETRANSMISSION_STORM 4
+
+/* Signalling findings: a 2xx to an INVITE never acknowledged, and
+ * transactions retransmitted again and again. */
+static void
+signalling_findings(CorrCall *c, SlTime capture_end)
+{
+    GHashTable *reported = g_hash_table_new(NULL, NULL);
+    for (guint i = 0; i < c->msgs->len; i++) {
+        const CorrMsg *m = g_ptr_array_index(c->msgs, i);
+        if (m->txn && m->txn->retransmissions > RETRANSMISSION_STORM &&
+            !g_hash_table_contains(reported, m->txn)) {
+            g_hash_table_add(reported, m->txn);
+            corr_call_add_finding(c, "retransmissions", m->frame, m->file, 0,
+                                  "%s sent %u times (%u retransmissions): no answer reached it",
+                                  m->txn->method_name, m->txn->retransmissions + 1,
+                                  m->txn->retransmissions);
+        }
+        if (m->is_request || m->cseq_method != SIP_METHOD_INVITE || m->status < 200 ||
+            m->status >= 300 || m->role != CORR_MSG_ORIGINAL)
+            continue;
+        /* an ACK from the 2xx's receiver, in the same dialog, after it */
+        bool acked = false;
+        for (guint k = i + 1; k < c->msgs->len && !acked; k++) {
+            const CorrMsg *a = g_ptr_array_index(c->msgs, k);
+            acked = a->is_request && a->method == SIP_METHOD_ACK && a->cseq == m->cseq &&
+                    g_strcmp0(a->call_id, m->call_id) == 0 && sl_addr_ip_equal(&a->src, &m->dst);
+        }
+        if (!acked && capture_end - m->ts > 32 * SL_TIME_SECOND)
+            corr_call_add_finding(c, "missing-ack", m->frame, m->file, 0,
+                                  "%u %s to INVITE was never acknowledged by %s", m->status,
+                                  m->reason ? m->reason : "", "its receiver");
+    }
+    g_hash_table_destroy(reported);
+}
 
 void
 corr_call_free(gpointer p)
 {
     CorrCall *c = p;
+    if (c->findings)
+        g_ptr_array_unref(c->findings);
     g_ptr_array_unref(c->legs);
     g_ptr_array_unref(c->msgs);
     g_array_unref(c->endpoints);
@@ -253,8 +320,12 @@ corr_call_compute(CorrCall *c, SlTime capture_end)
         add_endpoint(c->endpoints, &m->src);
         add_endpoint(c->endpoints, &m->dst);
     }
-    if (c->kind == CORR_KIND_CALL)
+    if (c->findings)
+        g_ptr_array_set_size(c->findings, 0);
+    if (c->kind == CORR_KIND_CALL) {
         compute_call(c, capture_end);
+        signalling_findings(c, capture_end);
+    }
     else if (c->kind == CORR_KIND_REGISTRATION)
         compute_registration(c);
     else

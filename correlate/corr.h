@@ -171,6 +171,15 @@ struct CorrLeg {
     bool ended;          /* BYE answered, final non-2xx, or CANCEL/487 */
 };
 
+/* Something wrong, found automatically, pointing at the frame that shows it. */
+typedef struct {
+    char *kind;      /* "one-way-audio", "missing-ack"... (docs/json.md) */
+    char *text;      /* one line for people */
+    uint64_t frame;  /* 0 when no single frame shows it */
+    guint file;
+    guint stream;    /* RTP stream id, 0 for signalling findings */
+} CorrFinding;
+
 struct CorrCall {
     guint id;            /* 1, 2, ... in start order after corr_engine_finish() */
     CorrKind kind;
@@ -194,6 +203,7 @@ struct CorrCall {
     char *contact;
     int expires;
     unsigned result;     /* final status of the last transaction */
+    GPtrArray *findings; /* CorrFinding*, owned; signalling ones from corr_engine_finish() */
     bool dead;           /* merged into another call */
     CorrCall *merged_into;
 };
@@ -235,6 +245,10 @@ GPtrArray *corr_engine_messages(CorrEngine *e);
 GPtrArray *corr_engine_calls(CorrEngine *e);
 CorrCall *corr_engine_call_by_id(CorrEngine *e, guint id);
 guint corr_engine_dropped_messages(const CorrEngine *e);
+
+/* Adds a finding to @call (copies the strings). */
+void corr_call_add_finding(CorrCall *call, const char *kind, uint64_t frame, guint file,
+                           guint stream, const char *fmt, ...) G_GNUC_PRINTF(6, 7);
 
 /* --- RFC 6076 figures (corr-stats.c) --- */
 typedef struct {

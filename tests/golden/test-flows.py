@@ -125,6 +125,41 @@ def flow4_b2bua_linked_by_media():
     assert {m["leg"] for m in msgs if m["src"] == B or m["dst"] == B} == {2}
 
 
+@case
+def flow4_b2bua_linked_by_x_call_id():
+    c = only_call("flow4-b2bua-xcallid.pcap")
+    legs = c["legs"]
+    assert len(legs) == 2 and legs[1]["linked_by"] == "header", legs
+    assert legs[1]["header"] == "X-Call-ID" and legs[1]["linked_to"] == legs[0]["call_id"]
+    assert c["endpoints"] == [A, P, B] and c["hangup_by"] == "callee", c
+
+
+@case
+def failed_calls():
+    cs = [c for c in calls("failures.pcap") if c["kind"] == "call"]
+    got = [(c["callee"], c["state"], c["state_code"], c["hangup_by"]) for c in cs]
+    assert got == [("15551230002", "busy", 486, None),
+                   ("15559990000", "rejected", 404, None),
+                   ("15551230003", "cancelled", 487, "caller"),
+                   ("15551240004", "completed", None, "caller")], got
+    # the challenged call: 407, then the retry answered; one INVITE per try
+    auth = cs[3]
+    msgs = call_msgs("failures.pcap", auth["id"])
+    codes = [m["summary"].split()[0] for m in msgs if m["hop"] == 0 and m["src"] == P]
+    assert codes[0] == "407" and "200" in codes, codes
+    assert auth["setup_ms"] is not None and auth["duration_s"] > 2
+
+
+@case
+def two_capture_points_give_duplicates():
+    c = only_call("flow2-two-points.pcap")
+    assert c["messages"] == 14 and c["duplicates"] == 3 and c["retransmissions"] == 0, c
+    msgs = call_msgs("flow2-two-points.pcap", c["id"])
+    dups = [m["summary"].split()[0] for m in msgs if m["role"] == "duplicate"]
+    assert dups == ["ACK", "BYE", "200"], dups
+    assert c["endpoints"] == [A, P, B]
+
+
 def main():
     print(f"1..{len(cases)}")
     failed = 0
