@@ -133,7 +133,9 @@ call_json(const CorrCall *c)
     json_int_or_null(b, "state_code", c->state_code ? (int64_t)c->state_code : -1);
     json_str(b, "caller", c->caller);
     json_str(b, "caller_display", c->caller_display);
+    json_str(b, "caller_asserted", c->caller_asserted);
     json_str(b, "callee", c->callee);
+    json_str(b, "callee_display", c->callee_display);
     json_builder_set_member_name(b, "start");
     json_builder_add_double_value(b, sl_time_to_seconds(c->start));
     json_builder_set_member_name(b, "end");

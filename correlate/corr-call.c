@@ -85,6 +85,8 @@ corr_call_free(gpointer p)
     g_free(c->caller);
     g_free(c->caller_display);
     g_free(c->callee);
+    g_free(c->callee_display);
+    g_free(c->caller_asserted);
     g_free(c->hangup_by);
     g_free(c->reason_text);
     g_free(c->contact);
@@ -158,6 +160,8 @@ compute_call(CorrCall *c, SlTime capture_end)
         c->caller = g_strdup(invite->from_user);
         c->caller_display = g_strdup(invite->from_display);
         c->callee = g_strdup(invite->to_user && invite->to_user[0] ? invite->to_user : "");
+        c->callee_display = g_strdup(invite->to_display);
+        c->caller_asserted = g_strdup(invite->pai_user);
     }
     for (guint i = 0; i < c->msgs->len; i++) {
         const CorrMsg *m = g_ptr_array_index(c->msgs, i);
@@ -294,6 +298,8 @@ corr_call_compute(CorrCall *c, SlTime capture_end)
     g_clear_pointer(&c->caller, g_free);
     g_clear_pointer(&c->caller_display, g_free);
     g_clear_pointer(&c->callee, g_free);
+    g_clear_pointer(&c->callee_display, g_free);
+    g_clear_pointer(&c->caller_asserted, g_free);
     g_clear_pointer(&c->hangup_by, g_free);
     g_clear_pointer(&c->reason_text, g_free);
     c->q850_cause = -1;

@@ -189,6 +189,8 @@ struct CorrCall {
     CorrState state;
     unsigned state_code; /* the final response behind REJECTED, BUSY... */
     char *caller, *caller_display, *callee;
+    char *callee_display;
+    char *caller_asserted; /* P-Asserted-Identity user of the first INVITE */
     int64_t pdd_ms, setup_ms; /* -1 when not applicable */
     double duration_s;        /* -1 when never answered */
     char *hangup_by;     /* "caller", "callee" or NULL */
