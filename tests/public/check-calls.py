@@ -9,11 +9,9 @@ sipladder groups the legs of one call; INDEX.md counts one call per
 Call-ID. Every difference is listed below with the Call-IDs involved and
 checked; anything else fails. Exits 77 (skip) without the shared folder.
 """
-import json
-import os
-import re
-import subprocess
 import sys
+
+from public_index import capture_path, cli_json, index_count
 
 
 def legs_linked(call_id_pairs):
@@ -100,30 +98,20 @@ KNOWN = {
 }
 
 
-def index_calls(shared):
-    out = {}
-    with open(os.path.join(shared, "captures", "public", "INDEX.md"), encoding="utf-8") as f:
-        for line in f:
-            m = re.match(r"\| `([^`]+)` \|", line)
-            cells = [c.strip() for c in line.split("|")]
-            if m and len(cells) >= 10:
-                out[m.group(1)] = int(cells[7].rstrip("*"))
-    return out
 
 
 def main():
     cli, capture = sys.argv[1], sys.argv[2]
-    shared = os.environ.get("SL_SHARED_DIR", "../shared")
-    path = os.path.join(shared, "captures", "public", capture)
-    if not os.path.isfile(path):
-        print(f"skip: {path} is absent")
+    path = capture_path(capture)
+    if path is None:
+        print(f"skip: {capture} is absent")
         return 77
-    want = index_calls(shared)[capture]
-    run = subprocess.run([cli, "calls", "--json", path], capture_output=True, text=True)
-    if run.returncode != 0:
-        print(f"FAIL: exit status {run.returncode}\n{run.stderr}")
+    want = index_count(capture, "Calls")
+    try:
+        calls = cli_json(cli, ["calls"], path, "calls")
+    except RuntimeError as e:
+        print(f"FAIL: {e}")
         return 1
-    calls = json.loads(run.stdout)["calls"]
     got = [c for c in calls if c["kind"] == "call"]
     delta, why, check = KNOWN.get(capture, (0, None, None))
     ok = True

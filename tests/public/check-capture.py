@@ -9,12 +9,12 @@ frame numbers themselves are compared too. Every known difference is
 listed below with the frames involved; anything else fails. Exits 77
 (skip) when the shared folder is absent.
 """
-import json
 import os
-import re
 import shutil
 import subprocess
 import sys
+
+from public_index import capture_path, cli_json, index_count
 
 # Differences we keep on purpose: capture -> (description, check)
 # A check receives (our frame set, our messages) and returns an error
@@ -67,19 +67,6 @@ DECODE_AS = {
 }
 
 
-def index_counts(shared):
-    counts = {}
-    with open(os.path.join(shared, "captures", "public", "INDEX.md"), encoding="utf-8") as f:
-        for line in f:
-            m = re.match(r"\| `([^`]+)` \|", line)
-            if not m:
-                continue
-            cells = [c.strip() for c in line.split("|")]
-            if len(cells) < 10:
-                continue  # the licence table names folders, not files
-            counts[m.group(1)] = int(cells[6].rstrip("*"))
-    return counts
-
 
 def tshark_frames(path, capture):
     if shutil.which("tshark") is None:
@@ -92,17 +79,16 @@ def tshark_frames(path, capture):
 
 def main():
     cli, capture = sys.argv[1], sys.argv[2]
-    shared = os.environ.get("SL_SHARED_DIR", "../shared")
-    path = os.path.join(shared, "captures", "public", capture)
-    if not os.path.isfile(path):
-        print(f"skip: {path} is absent")
+    path = capture_path(capture)
+    if path is None:
+        print(f"skip: {capture} is absent")
         return 77
-    want = index_counts(shared)[capture]
-    run = subprocess.run([cli, "messages", "--json", path], capture_output=True, text=True)
-    if run.returncode != 0:
-        print(f"FAIL: exit status {run.returncode}\n{run.stderr}")
+    want = index_count(capture, "SIP")
+    try:
+        msgs = cli_json(cli, ["messages"], path, "messages")
+    except RuntimeError as e:
+        print(f"FAIL: {e}")
         return 1
-    msgs = json.loads(run.stdout)["messages"]
     ours = {m["frame"] for m in msgs}
     delta, frames, why, check = KNOWN.get(capture, (0, [], None, None))
     ok = True
