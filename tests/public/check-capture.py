@@ -9,7 +9,6 @@ frame numbers themselves are compared too. Every known difference is
 listed below with the frames involved; anything else fails. Exits 77
 (skip) when the shared folder is absent.
 """
-import os
 import shutil
 import subprocess
 import sys
