@@ -79,6 +79,8 @@ corr_call_free(gpointer p)
     CorrCall *c = p;
     if (c->findings)
         g_ptr_array_unref(c->findings);
+    if (c->streams)
+        g_ptr_array_unref(c->streams);
     g_ptr_array_unref(c->legs);
     g_ptr_array_unref(c->msgs);
     g_array_unref(c->endpoints);

@@ -442,6 +442,7 @@ call_new(CorrEngine *e, CorrLeg *leg)
     c->endpoints = g_array_new(FALSE, FALSE, sizeof(SlAddr));
     c->q850_cause = -1;
     c->expires = -1;
+    c->mos_worst = c->mos_mean = -1;
     g_ptr_array_add(c->legs, leg);
     leg->call = c;
     g_ptr_array_add(e->calls, c);

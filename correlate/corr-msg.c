@@ -63,6 +63,8 @@ summarise_sdp(SlView body)
             }
         m.codecs = g_string_free(codecs, FALSE);
         m.direction = g_strdup(sdp_direction_name(sm->direction));
+        for (size_t k = 0; k < sm->n_rtpmap && m.n_pts < G_N_ELEMENTS(m.pts); k++)
+            m.pts[m.n_pts++] = (uint8_t)sm->rtpmap[k].pt;
         g_array_append_val(out, m);
     }
     return out;

@@ -91,6 +91,8 @@ typedef struct {
     char *media;      /* "audio", "video"... */
     char *codecs;     /* "PCMU/8000 G729/8000 telephone-event/8000" */
     char *direction;  /* "sendrecv"... */
+    uint8_t pts[32];  /* RTP payload types offered on the m= line */
+    guint n_pts;
 } CorrMedia;
 
 /* What correlation keeps of a message. Strings are owned by the engine
@@ -206,6 +208,8 @@ struct CorrCall {
     int expires;
     unsigned result;     /* final status of the last transaction */
     GPtrArray *findings; /* CorrFinding*, owned; signalling ones from corr_engine_finish() */
+    GPtrArray *streams;  /* RtpStream* bound by corr_media_bind(), borrowed; NULL when none */
+    double mos_worst, mos_mean; /* over the bound streams; -1 when none */
     bool dead;           /* merged into another call */
     CorrCall *merged_into;
 };
