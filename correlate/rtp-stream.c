@@ -1,0 +1,807 @@
+/* sipladder: RTP stream table: which UDP payloads are RTP, one stream per
+ * (source, destination, SSRC), and the metrics of Wireshark 4.0's RTP
+ * Stream Analysis, computed in one pass with constant memory per stream.
+ *
+ * The code is written from the behaviour of Wireshark 4.0 (RTP heuristic
+ * and conversations in epan/dissectors/packet-rtp.c, SDP in packet-sdp.c,
+ * the analysis in ui/tap-rtp-analysis.c and ui/tap-rtp-common.c) and of
+ * RFC 3550; each computation says which one it follows and where the two
+ * differ. */
+#include "rtp-stream.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "rtp-pt.h"
+#include "rtp.h"
+
+/* ---- conversations ----
+ *
+ * Wireshark keeps RTP state per "conversation", not per stream:
+ *   - SDP media: an address and port announced in SDP (any peer). Packets
+ *     to it, or failing that from it, are dissected as RTP (or as T.38 for
+ *     an m=image udptl line) whatever their ports, and its dynamic payload
+ *     types take the names and rates of the SDP's a=rtpmap lines.
+ *   - heuristic: created by the first packet the RTP heuristic accepts
+ *     from a source port to a destination address and port, when no
+ *     conversation matches; it has no payload type map.
+ * For the data (extended timestamp, payload map) a packet uses the
+ * heuristic conversation of (destination, source port) if there is one,
+ * else the SDP media at the destination, else the one at the source, so
+ * both directions, and every SSRC, of a symmetric flow may share one. */
+enum { CONV_HEUR = 0, CONV_SDP_RTP, CONV_SDP_OTHER };
+/* How a stream's packets are dissected. */
+enum { PATH_HEUR = 0, PATH_SDP, PATH_OTHER };
+
+#define DYN_FIRST 96u
+#define N_DYN 32u
+
+typedef struct {
+    SlAddr addr;    /* SDP: the media address; heuristic: the destination */
+    uint16_t port2; /* heuristic: the source port; SDP: 0 */
+    uint16_t zero;
+} ConvKey;
+
+typedef struct {
+    char *name[N_DYN];   /* a=rtpmap encoding names of 96..127, NULL when absent */
+    uint32_t rate[N_DYN];
+} ConvMap;
+
+struct RtpConv {
+    ConvKey key;
+    uint8_t kind;
+    SlTime setup_ts;
+    uint64_t ext_ts; /* the last extended timestamp (packet-rtp.c) */
+    ConvMap *map;    /* SDP RTP media only */
+};
+
+typedef struct {
+    SlAddr src, dst;
+    uint32_t ssrc;
+} StreamKey;
+
+typedef struct {
+    StreamKey key;
+    RtpStream s;
+} StreamEntry;
+
+struct RtpStreamTable {
+    GHashTable *streams;    /* StreamKey* -> StreamEntry* */
+    GPtrArray *order;       /* RtpStream* in id order; owns the entries */
+    GHashTable *sdp_convs;  /* ConvKey* -> RtpConv* in force at that address */
+    GHashTable *heur_convs; /* ConvKey* -> RtpConv* */
+    GPtrArray *convs;       /* owns every RtpConv, also those replaced */
+    guint generation;       /* bumped whenever a conversation is added or changed */
+    guint max_streams, max_convs;
+    bool finished;
+    RtpStreamTableStats stats;
+};
+
+/* FNV-1a over 32-bit words; keys are zero-filled so padding never differs. */
+static guint
+hash_words(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i + 4 <= n; i += 4) {
+        uint32_t w;
+        memcpy(&w, b + i, 4);
+        h = (h ^ w) * 16777619u;
+        h ^= h >> 15;
+    }
+    return h;
+}
+
+static guint
+stream_key_hash(gconstpointer k)
+{
+    return hash_words(k, sizeof(StreamKey));
+}
+
+static gboolean
+stream_key_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(StreamKey)) == 0;
+}
+
+static guint
+conv_key_hash(gconstpointer k)
+{
+    return hash_words(k, sizeof(ConvKey));
+}
+
+static gboolean
+conv_key_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(ConvKey)) == 0;
+}
+
+static void
+addr_copy_clean(SlAddr *dst, const SlAddr *src)
+{
+    *dst = *src;
+    dst->reserved = 0;
+}
+
+static void
+conv_key_init(ConvKey *k, const SlAddr *addr, uint16_t port2)
+{
+    memset(k, 0, sizeof *k);
+    addr_copy_clean(&k->addr, addr);
+    k->port2 = port2;
+}
+
+static void
+conv_map_free(ConvMap *m)
+{
+    if (m == NULL)
+        return;
+    for (unsigned i = 0; i < N_DYN; i++)
+        g_free(m->name[i]);
+    g_free(m);
+}
+
+static void
+conv_free(gpointer p)
+{
+    RtpConv *c = p;
+    conv_map_free(c->map);
+    g_free(c);
+}
+
+static StreamEntry *
+stream_entry(RtpStream *s)
+{
+    return (StreamEntry *)((char *)s - offsetof(StreamEntry, s));
+}
+
+static void
+stream_free(gpointer p)
+{
+    RtpStream *s = p;
+    StreamEntry *e = stream_entry(s);
+    if (s->payload_types)
+        g_array_unref(s->payload_types);
+    g_free(s->payload_names);
+    g_free(e);
+}
+
+RtpStreamTable *
+rtp_stream_table_new(void)
+{
+    RtpStreamTable *t = g_new0(RtpStreamTable, 1);
+    t->streams = g_hash_table_new(stream_key_hash, stream_key_equal);
+    t->order = g_ptr_array_new_with_free_func(stream_free);
+    t->sdp_convs = g_hash_table_new(conv_key_hash, conv_key_equal);
+    t->heur_convs = g_hash_table_new(conv_key_hash, conv_key_equal);
+    t->convs = g_ptr_array_new_with_free_func(conv_free);
+    t->max_streams = RTP_STREAM_TABLE_MAX_STREAMS;
+    t->max_convs = RTP_STREAM_TABLE_MAX_CONVS;
+    return t;
+}
+
+void
+rtp_stream_table_free(RtpStreamTable *t)
+{
+    if (t == NULL)
+        return;
+    g_hash_table_destroy(t->streams);
+    g_ptr_array_free(t->order, TRUE);
+    g_hash_table_destroy(t->sdp_convs);
+    g_hash_table_destroy(t->heur_convs);
+    g_ptr_array_free(t->convs, TRUE);
+    g_free(t);
+}
+
+void
+rtp_stream_table_set_limits(RtpStreamTable *t, guint max_streams, guint max_convs)
+{
+    g_return_if_fail(t != NULL);
+    if (max_streams)
+        t->max_streams = max_streams;
+    if (max_convs)
+        t->max_convs = max_convs;
+}
+
+const RtpStreamTableStats *
+rtp_stream_table_stats(const RtpStreamTable *t)
+{
+    g_return_val_if_fail(t != NULL, NULL);
+    return &t->stats;
+}
+
+GPtrArray *
+rtp_stream_table_streams(RtpStreamTable *t)
+{
+    g_return_val_if_fail(t != NULL, NULL);
+    return t->order;
+}
+
+/* A new conversation, or NULL (counted) at the bound. */
+static RtpConv *
+conv_new(RtpStreamTable *t, const ConvKey *key, uint8_t kind, SlTime setup_ts)
+{
+    if (t->convs->len >= t->max_convs) {
+        t->stats.convs_limit++;
+        return NULL;
+    }
+    RtpConv *c = g_new0(RtpConv, 1);
+    c->key = *key;
+    c->kind = kind;
+    c->setup_ts = setup_ts;
+    /* packet-rtp.c starts the extended timestamp at 2^32 so that the first
+     * packets may go backwards over the wrap without going negative. */
+    c->ext_ts = UINT64_C(0x100000000);
+    g_ptr_array_add(t->convs, c);
+    t->generation++;
+    return c;
+}
+
+static ConvMap *
+conv_map_new(const RtpPayloadMap *map, size_t n_map)
+{
+    ConvMap *m = g_new0(ConvMap, 1);
+    for (size_t i = 0; map && i < n_map; i++) {
+        unsigned pt = map[i].pt;
+        if (pt < DYN_FIRST || pt > RTP_PT_MAX || map[i].name == NULL)
+            continue;
+        g_free(m->name[pt - DYN_FIRST]);
+        m->name[pt - DYN_FIRST] = g_strdup(map[i].name);
+        m->rate[pt - DYN_FIRST] = map[i].clock_rate;
+    }
+    return m;
+}
+
+/* Wireshark sorts the conversations of one address by the frame that set
+ * them up and uses the latest; a second setup by the same frame updates
+ * that conversation (its running state stays). Setup times stand in for
+ * frame numbers here. */
+static void
+sdp_media_set(RtpStreamTable *t, const SlAddr *addr, SlTime ts, uint8_t kind,
+              const RtpPayloadMap *map, size_t n_map)
+{
+    ConvKey key;
+    conv_key_init(&key, addr, 0);
+    RtpConv *cur = g_hash_table_lookup(t->sdp_convs, &key);
+    if (cur && ts < cur->setup_ts)
+        return; /* never in force: a later setup already is */
+    RtpConv *c = cur;
+    if (cur == NULL || ts > cur->setup_ts) {
+        c = conv_new(t, &key, kind, ts);
+        if (c == NULL)
+            return;
+        g_hash_table_replace(t->sdp_convs, &c->key, c);
+    }
+    c->kind = kind;
+    conv_map_free(c->map);
+    c->map = kind == CONV_SDP_RTP ? conv_map_new(map, n_map) : NULL;
+    t->generation++;
+}
+
+void
+rtp_stream_table_expect(RtpStreamTable *t, const SlAddr *addr, SlTime ts, const RtpPayloadMap *map,
+                        size_t n_map)
+{
+    g_return_if_fail(t != NULL && addr != NULL);
+    sdp_media_set(t, addr, ts, CONV_SDP_RTP, map, n_map);
+}
+
+void
+rtp_stream_table_expect_not_rtp(RtpStreamTable *t, const SlAddr *addr, SlTime ts)
+{
+    g_return_if_fail(t != NULL && addr != NULL);
+    sdp_media_set(t, addr, ts, CONV_SDP_OTHER, NULL, 0);
+}
+
+/* Which dissector takes the packet and which conversation holds its
+ * state. Dissector: the SDP media at the destination, else at the source
+ * (packet-udp.c tries the conversation before ports and heuristics).
+ * Data: packet-rtp.c get_conv_info(): the heuristic conversation of
+ * (destination, source port), else the media at the destination, else
+ * the one at the source. */
+static void
+conv_resolve(RtpStreamTable *t, const CapPacket *pkt, uint8_t *path, RtpConv **data)
+{
+    ConvKey k;
+    conv_key_init(&k, &pkt->dst, 0);
+    RtpConv *at_dst = g_hash_table_lookup(t->sdp_convs, &k);
+    conv_key_init(&k, &pkt->src, 0);
+    RtpConv *at_src = g_hash_table_lookup(t->sdp_convs, &k);
+    RtpConv *dis = at_dst ? at_dst : at_src;
+    *path = dis == NULL ? PATH_HEUR : dis->kind == CONV_SDP_OTHER ? PATH_OTHER : PATH_SDP;
+    conv_key_init(&k, &pkt->dst, pkt->src.port);
+    RtpConv *heur = g_hash_table_lookup(t->heur_convs, &k);
+    *data = heur ? heur : dis;
+}
+
+/* packet-rtp.c calculate_extended_timestamp(): the previous extended
+ * value's upper 32 bits with this timestamp, moved by 2^32 when that is
+ * closer (a wrap forwards, or a late packet from before one). */
+static uint64_t
+extend_ts(uint64_t prev, uint32_t raw)
+{
+    uint64_t ts = (prev & UINT64_C(0xffffffff00000000)) | raw;
+    if (ts + UINT64_C(0x80000000) < prev)
+        ts += UINT64_C(0x100000000);
+    else if (prev + UINT64_C(0x80000000) < ts)
+        ts -= UINT64_C(0x100000000);
+    return ts;
+}
+
+/* ---- payload types ---- */
+
+/* Wireshark's rtp_payload_type_short_vals. */
+static const char *const static_names[96] = {
+    [0] = "g711U", [1] = "fs-1016", [2] = "g721", [3] = "GSM", [4] = "g723",
+    [5] = "DVI4 8k", [6] = "DVI4 16k", [7] = "Exp. from Xerox PARC", [8] = "g711A",
+    [9] = "g722", [10] = "16-bit audio, stereo", [11] = "16-bit audio, monaural",
+    [12] = "Qualcomm", [13] = "CN", [14] = "MPEG-I/II Audio", [15] = "g728",
+    [16] = "DVI4 11k", [17] = "DVI4 22k", [18] = "g729", [19] = "CN(old)",
+    [25] = "CellB", [26] = "JPEG", [28] = "NV", [31] = "h261", [32] = "MPEG-I/II Video",
+    [33] = "MPEG-II streams", [34] = "h263",
+    [72] = "Reserved for RTCP conflict avoidance", [73] = "Reserved for RTCP conflict avoidance",
+    [74] = "Reserved for RTCP conflict avoidance", [75] = "Reserved for RTCP conflict avoidance",
+    [76] = "Reserved for RTCP conflict avoidance",
+};
+
+static const char *const dyn_short_names[N_DYN] = {
+    "RTPType-96",  "RTPType-97",  "RTPType-98",  "RTPType-99",  "RTPType-100", "RTPType-101",
+    "RTPType-102", "RTPType-103", "RTPType-104", "RTPType-105", "RTPType-106", "RTPType-107",
+    "RTPType-108", "RTPType-109", "RTPType-110", "RTPType-111", "RTPType-112", "RTPType-113",
+    "RTPType-114", "RTPType-115", "RTPType-116", "RTPType-117", "RTPType-118", "RTPType-119",
+    "RTPType-120", "RTPType-121", "RTPType-122", "RTPType-123", "RTPType-124", "RTPType-125",
+    "RTPType-126", "RTPType-127",
+};
+
+const char *
+rtp_stream_pt_short_name(unsigned pt)
+{
+    if (pt < DYN_FIRST)
+        return static_names[pt] ? static_names[pt] : "Unassigned";
+    if (pt <= RTP_PT_MAX)
+        return dyn_short_names[pt - DYN_FIRST];
+    return "Unknown";
+}
+
+/* Wireshark's clock rates of static payload types (ui/tap-rtp-analysis.c
+ * clock_map: RFC 3551 tables 4 and 5 plus 1016, G721 and old CN). */
+static uint32_t
+static_clock_rate(unsigned pt)
+{
+    switch (pt) {
+    case 0: case 1: case 2: case 3: case 4: case 5: case 7: case 8: case 9:
+    case 12: case 13: case 15: case 18: case 19:
+        return 8000;
+    case 6:
+        return 16000;
+    case 10: case 11:
+        return 44100;
+    case 16:
+        return 11025;
+    case 17:
+        return 22050;
+    case 14: case 25: case 26: case 28: case 31: case 32: case 33: case 34:
+        return 90000;
+    default:
+        return 0;
+    }
+}
+
+/* Wireshark's rate of a dynamic payload type known only by name
+ * (get_dyn_pt_clock_rate): the name starts with one of these
+ * (case-insensitive), tried from the last so that "AMR-WB" wins over
+ * "AMR". */
+static const struct {
+    const char *prefix;
+    uint32_t rate;
+} dyn_rates[] = {
+    { "AMR", 8000 },       { "AMR-WB", 16000 },    { "BMPEG", 90000 },     { "BT656", 90000 },
+    { "DV", 90000 },       { "EVRC", 8000 },       { "EVRC0", 8000 },      { "EVRC1", 8000 },
+    { "EVRCB", 8000 },     { "EVRCB0", 8000 },     { "EVRCB1", 8000 },     { "EVRCWB", 16000 },
+    { "EVRCWB0", 16000 },  { "EVRCWB1", 16000 },   { "EVS", 16000 },       { "G7221", 16000 },
+    { "G726-16", 8000 },   { "G726-24", 8000 },    { "G726-32", 8000 },    { "G726-40", 8000 },
+    { "G729D", 8000 },     { "G729E", 8000 },      { "GSM-EFR", 8000 },    { "H263-1998", 90000 },
+    { "H263-2000", 90000 }, { "H264", 90000 },     { "MP1S", 90000 },      { "MP2P", 90000 },
+    { "MP4V-ES", 90000 },  { "mpa-robust", 90000 }, { "opus", 48000 },     { "pointer", 90000 },
+    { "raw", 90000 },      { "red", 1000 },        { "SMV", 8000 },        { "SMV0", 8000 },
+    { "t140", 1000 },      { "telephone-event", 8000 },
+};
+
+static bool
+has_prefix_ci(const char *s, const char *prefix)
+{
+    return g_ascii_strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static uint32_t
+dyn_clock_rate(const char *name)
+{
+    for (size_t i = G_N_ELEMENTS(dyn_rates); i-- > 0;)
+        if (has_prefix_ci(name, dyn_rates[i].prefix))
+            return dyn_rates[i].rate;
+    return 0;
+}
+
+/* Name and clock rate of @pt for a packet whose data conversation is
+ * @conv (NULL: none). Static types: no name here (the table one is used
+ * at the end) and the static rate. Dynamic types: the SDP map's entry
+ * when the conversation has a map (none when the type is missing from
+ * it); otherwise what Wireshark registers on those numbers by default
+ * (RFC 2198 redundancy on 99, RFC 4733 events on 100 and 101). The rate:
+ * 0 for telephone-event (RFC 4733 2.2.1: the timestamp stays at the start
+ * of the event, so Wireshark leaves such packets out of jitter), else the
+ * rtpmap rate, else one known for the name, else 0. */
+static const char *
+pt_name_rate(const RtpConv *conv, unsigned pt, uint32_t *rate)
+{
+    if (pt < DYN_FIRST) {
+        *rate = static_clock_rate(pt);
+        return NULL;
+    }
+    const char *name = NULL;
+    uint32_t map_rate = 0;
+    if (conv && conv->map) {
+        name = conv->map->name[pt - DYN_FIRST];
+        map_rate = conv->map->rate[pt - DYN_FIRST];
+    } else if (pt == 99) {
+        name = "rtp.rfc2198";
+    } else if (pt == 100 || pt == 101) {
+        name = "rtpevent";
+    }
+    if (name == NULL || has_prefix_ci(name, "telephone-event"))
+        *rate = 0;
+    else
+        *rate = map_rate ? map_rate : dyn_clock_rate(name);
+    return name;
+}
+
+/* ---- the analysis of one packet ----
+ *
+ * Wireshark 4.0 rtppacket_analyse(), which is RFC 3550 in spirit with
+ * these differences:
+ *   - sequence numbers (A.1): no probation and no restart detection. A
+ *     packet one after the last in-order one is in order; one further
+ *     ahead, or more than 0xFF00 behind (a lost wrap), counts a wrong
+ *     sequence number and becomes the reference; one behind (late or
+ *     duplicate) counts a wrong sequence number and is ignored. Cycles
+ *     count when a number falls below the first one.
+ *   - expected and lost (A.3): expected is last - first + 1 + 65536 *
+ *     cycles, with "last" the number of the last packet received, not the
+ *     highest; lost = expected - received, so duplicates make it negative.
+ *   - jitter (A.8): J += (|D| - J) / 16 in milliseconds, D against the
+ *     last packet whose timestamp did not go backwards, for every packet
+ *     with a known clock rate; the mean and extremes only over "regular"
+ *     packets (no marker, not comfort noise or right after it, timestamp
+ *     not backwards). Mean delta and mean jitter are running means that
+ *     divide by the number of packets so far, regular or not, as
+ *     Wireshark does.
+ *   - the clock rate divides as an integer number of kHz (44100 Hz counts
+ *     as 44 kHz), as Wireshark does. */
+static void
+calc_first(RtpStreamCalc *c, const RtpHdr *h, SlTime ts, uint64_t ext_ts)
+{
+    c->started = true;
+    c->start_seq = c->stop_seq = c->seq_num = h->seq;
+    c->seq_ts = ext_ts;
+    c->seq_time = ts;
+    c->last_pt = h->pt;
+    c->min_delta = -1;
+    c->min_jitter = -1;
+    c->total = 1;
+}
+
+static void
+calc_sequence(RtpStreamCalc *c, unsigned seq, bool in_time, bool *wrong_seq)
+{
+    /* cycles: a number below the first one starts a new cycle; one above
+     * it ends the "under" state. */
+    if (in_time && !c->under &&
+        (seq < c->start_seq || (seq == 0 && c->stop_seq == 65535))) {
+        c->seq_cycles++;
+        c->under = true;
+    } else if (in_time && c->under && seq > c->start_seq) {
+        c->under = false;
+    }
+
+    int next = (int)c->seq_num + 1;
+    int s = (int)seq;
+    *wrong_seq = false;
+    if (in_time && next == s) {
+        c->seq_num = (uint16_t)seq;
+    } else if (in_time && c->seq_num == 65535 && s == 0) {
+        c->seq_num = 0;
+    } else if (in_time && (next < s || (int)c->seq_num - s > 0xFF00)) {
+        c->seq_num = (uint16_t)seq; /* lost packets (or a lost wrap) */
+        *wrong_seq = true;
+    } else if (next > s) {
+        *wrong_seq = true; /* late or duplicate */
+    }
+}
+
+static void
+calc_packet(RtpStream *st, const RtpHdr *h, uint64_t frame, SlTime ts, uint64_t ext_ts,
+            uint32_t clock_rate)
+{
+    RtpStreamCalc *c = &st->calc;
+    if (!c->started) {
+        calc_first(c, h, ts, ext_ts);
+        return;
+    }
+    bool in_time = c->seq_ts <= ext_ts;
+    bool wrong_seq;
+    calc_sequence(c, h->seq, in_time, &wrong_seq);
+    if (wrong_seq)
+        c->wrong_seq++;
+    if (wrong_seq || !in_time)
+        c->problem = true;
+
+    bool is_cn = h->pt == 13 || h->pt == 19;
+    bool follows_cn = c->last_pt == 13 || c->last_pt == 19;
+    if (h->pt != c->last_pt)
+        st->pt_changes++;
+    c->last_pt = h->pt;
+
+    /* A rate under 1 kHz would divide by zero in Wireshark; treat it as
+     * unknown. */
+    uint32_t khz = clock_rate / 1000;
+    double delta = (double)(ts - c->seq_time) / 1e6;
+    double jitter_now = 0;
+    c->delta = delta;
+    if (khz != 0) {
+        c->last_clock_rate = clock_rate;
+        double nominal = (double)((int64_t)ext_ts - (int64_t)c->seq_ts) / (double)khz;
+        double d = fabs(delta - nominal);
+        jitter_now = (15 * c->jitter + d) / 16;
+        c->jitter = jitter_now;
+        /* skew: RTP time elapsed minus arrival time elapsed since the start */
+        double nominal_total = c->last_nominal + nominal;
+        double arrival_total = c->last_arrival + delta;
+        c->skew = nominal_total - arrival_total;
+        if (fabs(c->skew) > fabs(c->max_skew))
+            c->max_skew = c->skew;
+        c->last_nominal = nominal_total;
+        c->last_arrival = arrival_total;
+    }
+
+    bool regular = !h->marker && !is_cn && in_time && !follows_cn;
+    if (regular) {
+        if (delta > c->max_delta) {
+            c->max_delta = delta;
+            c->max_delta_frame = frame;
+        }
+        if (c->min_delta == -1 || delta < c->min_delta)
+            c->min_delta = delta;
+        c->mean_delta = (c->mean_delta * (c->total - 1) + delta) / c->total;
+        c->has_delta = true;
+        if (khz != 0) {
+            if (c->jitter > c->max_jitter)
+                c->max_jitter = c->jitter;
+            c->mean_jitter = (c->mean_jitter * (c->total - 1) + jitter_now) / c->total;
+            if (c->min_jitter == -1 || c->jitter < c->min_jitter)
+                c->min_jitter = c->jitter;
+            c->has_jitter = true;
+        }
+    }
+    if (in_time) {
+        c->seq_time = ts;
+        c->seq_ts = ext_ts;
+    }
+    c->stop_seq = h->seq;
+    c->total++;
+}
+
+/* ---- streams ---- */
+
+static RtpStream *
+stream_new(RtpStreamTable *t, const StreamKey *key, const CapPacket *pkt)
+{
+    StreamEntry *e = g_new0(StreamEntry, 1);
+    e->key = *key;
+    RtpStream *s = &e->s;
+    s->id = t->order->len + 1;
+    s->src = key->src;
+    s->dst = key->dst;
+    s->ssrc = key->ssrc;
+    s->first_ts = pkt->ts;
+    s->first_frame = pkt->frame;
+    s->payload_types = g_array_new(FALSE, FALSE, sizeof(guint8));
+    g_ptr_array_add(t->order, s);
+    g_hash_table_insert(t->streams, &e->key, e);
+    return s;
+}
+
+static void
+stream_note_pt(RtpStream *s, unsigned pt, const char *name)
+{
+    guint64 bit = G_GUINT64_CONSTANT(1) << (pt & 63);
+    if (s->pt_seen[pt >> 6] & bit)
+        return;
+    s->pt_seen[pt >> 6] |= bit;
+    guint8 v = (guint8)pt;
+    g_array_append_val(s->payload_types, v);
+    if (pt >= DYN_FIRST)
+        s->dyn_name[pt - DYN_FIRST] = name;
+}
+
+bool
+rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
+{
+    g_return_val_if_fail(t != NULL && pkt != NULL, false);
+    if (t->finished)
+        return false;
+    t->stats.offered++;
+    if (pkt->transport != CAP_TRANSPORT_UDP)
+        return false;
+    /* Version 2 only: neither the heuristic nor an SDP conversation takes
+     * anything else as RTP (RFC 7983: first byte 128..191). */
+    int b0 = sl_view_at(pkt->payload, 0);
+    if (b0 < 0 || (b0 >> 6) != RTP_VERSION)
+        return false;
+
+    RtpHdr hdr;
+    SlStatus st = rtp_hdr_parse(pkt->payload, &hdr, NULL);
+    StreamKey key;
+    memset(&key, 0, sizeof key);
+    addr_copy_clean(&key.src, &pkt->src);
+    addr_copy_clean(&key.dst, &pkt->dst);
+    key.ssrc = hdr.ssrc;
+
+    StreamEntry *e = g_hash_table_lookup(t->streams, &key);
+    RtpStream *s = e ? &e->s : NULL;
+    uint8_t path;
+    RtpConv *conv;
+    if (s && s->conv_generation == t->generation) {
+        path = s->conv_path;
+        conv = s->conv;
+    } else {
+        conv_resolve(t, pkt, &path, &conv);
+    }
+
+    if (path == PATH_OTHER) {
+        t->stats.not_rtp_sdp++;
+        return false;
+    }
+    if (hdr.header_len == 0) {
+        /* the CSRC list or extension runs past the end: Wireshark throws
+         * before tapping the packet */
+        if (path == PATH_SDP)
+            t->stats.malformed++;
+        return false;
+    }
+    if (rtp_hdr_is_rtcp_conflict(&hdr)) {
+        t->stats.rtcp_conflict++;
+        return false;
+    }
+    if (path == PATH_HEUR) {
+        /* packet-rtp.c dissect_rtp_heur(): PT 72..76 and a bad padding
+         * count are not RTP; the padding is unknown in a cut frame. */
+        if (hdr.pt >= RTP_PT_RTCP_RESERVED_FIRST && hdr.pt <= RTP_PT_RTCP_RESERVED_LAST)
+            return false;
+        if (st != SL_OK && !(pkt->flags & CAP_PKT_TRUNCATED))
+            return false;
+        if (conv == NULL) {
+            ConvKey k;
+            conv_key_init(&k, &pkt->dst, pkt->src.port);
+            conv = conv_new(t, &k, CONV_HEUR, pkt->ts);
+            if (conv)
+                g_hash_table_insert(t->heur_convs, &conv->key, conv);
+        }
+    }
+
+    if (s == NULL) {
+        if (t->order->len >= t->max_streams) {
+            t->stats.streams_limit++;
+            return false;
+        }
+        s = stream_new(t, &key, pkt);
+    }
+    s->conv = conv;
+    s->conv_path = path;
+    s->conv_generation = t->generation;
+    if (path == PATH_SDP)
+        s->from_sdp = true;
+
+    /* Packets that reach RTP through a conversation without RTP state
+     * (T.38's) keep their raw timestamp, as in Wireshark. */
+    uint64_t ext_ts = hdr.timestamp;
+    if (conv && conv->kind != CONV_SDP_OTHER) {
+        ext_ts = extend_ts(conv->ext_ts, hdr.timestamp);
+        conv->ext_ts = ext_ts;
+    }
+    uint32_t rate;
+    const char *name = pt_name_rate(conv && conv->kind != CONV_SDP_OTHER ? conv : NULL, hdr.pt,
+                                    &rate);
+    calc_packet(s, &hdr, pkt->frame, pkt->ts, ext_ts, rate);
+    stream_note_pt(s, hdr.pt, name);
+    s->packets++;
+    if (hdr.marker)
+        s->markers++;
+    s->last_ts = pkt->ts;
+    s->last_frame = pkt->frame;
+    t->stats.rtp++;
+    return true;
+}
+
+/* ---- the end ---- */
+
+static char *
+payload_names(const RtpStream *s)
+{
+    /* ui/tap-rtp-common.c joins the names in payload type order. */
+    GString *out = g_string_new(NULL);
+    for (unsigned pt = 0; pt <= RTP_PT_MAX; pt++) {
+        if (!(s->pt_seen[pt >> 6] & (G_GUINT64_CONSTANT(1) << (pt & 63))))
+            continue;
+        const char *name = pt >= DYN_FIRST ? s->dyn_name[pt - DYN_FIRST] : NULL;
+        if (name == NULL)
+            name = rtp_stream_pt_short_name(pt);
+        if (out->len)
+            g_string_append(out, ", ");
+        g_string_append(out, name);
+    }
+    return g_string_free(out, FALSE);
+}
+
+static void
+stream_finish(RtpStream *s)
+{
+    const RtpStreamCalc *c = &s->calc;
+    /* ui/tap-rtp-common.c rtpstream_info_calculate(): expected is a
+     * guint32 and lost a gint32 there, so a stream whose last number is
+     * below its first wraps the same way. */
+    uint32_t expected =
+        (uint32_t)((int64_t)c->stop_seq + (int64_t)c->seq_cycles * 0x10000 - c->start_seq + 1);
+    int32_t lost = (int32_t)(expected - c->total);
+    s->expected = expected;
+    s->lost = lost;
+    s->lost_pct = expected ? (double)lost * 100.0 / (double)expected : 0.0;
+    s->seq_errors = c->wrong_seq;
+    s->problem = c->problem;
+    s->clock_rate = c->last_clock_rate;
+    s->min_delta_ms = c->min_delta;
+    s->mean_delta_ms = c->mean_delta;
+    s->max_delta_ms = c->max_delta;
+    s->max_delta_frame = c->max_delta_frame;
+    s->min_jitter_ms = c->min_jitter;
+    s->mean_jitter_ms = c->mean_jitter;
+    s->max_jitter_ms = c->max_jitter;
+    s->max_skew_ms = c->max_skew;
+    s->has_delta = c->has_delta;
+    s->has_jitter = c->has_jitter;
+    g_free(s->payload_names);
+    s->payload_names = payload_names(s);
+}
+
+void
+rtp_stream_table_finish(RtpStreamTable *t)
+{
+    g_return_if_fail(t != NULL);
+    if (t->finished)
+        return;
+    t->finished = true;
+    /* other SSRCs on the same source -> destination */
+    GHashTable *pairs = g_hash_table_new_full(stream_key_hash, stream_key_equal, g_free, g_free);
+    for (guint i = 0; i < t->order->len; i++) {
+        RtpStream *s = g_ptr_array_index(t->order, i);
+        stream_finish(s);
+        StreamKey pk = stream_entry(s)->key;
+        pk.ssrc = 0;
+        guint *n = g_hash_table_lookup(pairs, &pk);
+        if (n == NULL) {
+            StreamKey *stored = g_new(StreamKey, 1);
+            *stored = pk;
+            n = g_new0(guint, 1);
+            g_hash_table_insert(pairs, stored, n);
+        }
+        (*n)++;
+    }
+    for (guint i = 0; i < t->order->len; i++) {
+        RtpStream *s = g_ptr_array_index(t->order, i);
+        StreamKey pk = stream_entry(s)->key;
+        pk.ssrc = 0;
+        const guint *n = g_hash_table_lookup(pairs, &pk);
+        s->ssrc_changes_hint = *n - 1;
+    }
+    g_hash_table_destroy(pairs);
+}
