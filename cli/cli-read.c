@@ -6,7 +6,10 @@
 typedef struct {
     const char *file;
     CliMessageFunc func;
+    CliPacketFunc pkt_func; /* may be NULL */
     gpointer user;
+    SipDissector *sip;
+    CliFileInfo info;
     unsigned warnings;
     unsigned suppressed;
 } ReadCtx;
@@ -32,11 +35,23 @@ on_message(const SipFound *f, gpointer user)
 {
     ReadCtx *rc = user;
     warn_message(rc, f);
-    rc->func(rc->file, f, rc->user);
+    if (rc->func)
+        rc->func(rc->file, f, rc->user);
+}
+
+/* Every payload goes to the SIP dissector first (its messages may set up
+ * media the packet callback expects), then to the packet callback. */
+static void
+on_packet(const CapPacket *pkt, gpointer user)
+{
+    ReadCtx *rc = user;
+    sip_dissector_packet(pkt, rc->sip);
+    if (rc->pkt_func)
+        rc->pkt_func(&rc->info, pkt, rc->user);
 }
 
 static int
-read_one(const char *file, guint index, CliMessageFunc func, gpointer user)
+read_one(const char *file, guint index, CliMessageFunc func, CliPacketFunc pkt_func, gpointer user)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(CapSource) src = cap_source_open_file(file, &error);
@@ -45,15 +60,23 @@ read_one(const char *file, guint index, CliMessageFunc func, gpointer user)
         return CLI_EXIT_INPUT;
     }
     src->id = index;
-    ReadCtx rc = { .file = file, .func = func, .user = user };
+    ReadCtx rc = { .file = file, .func = func, .pkt_func = pkt_func, .user = user };
+    rc.info.file = file;
+    rc.info.index = index;
     g_autoptr(SipDissector) sip = sip_dissector_new(NULL, on_message, &rc);
-    g_autoptr(CapDecoder) dec = cap_decoder_new(NULL, sip_dissector_packet, sip);
+    rc.sip = sip;
+    g_autoptr(CapDecoder) dec = cap_decoder_new(NULL, on_packet, &rc);
 
     int status = CLI_EXIT_OK;
     CapFrame frame;
     CapReadResult r;
-    while ((r = cap_source_next(src, &frame, &error)) == CAP_READ_FRAME)
+    while ((r = cap_source_next(src, &frame, &error)) == CAP_READ_FRAME) {
+        if (!rc.info.has_first_frame) {
+            rc.info.first_frame_ts = frame.ts;
+            rc.info.has_first_frame = true;
+        }
         cap_decoder_feed(dec, &frame, src->id);
+    }
     cap_decoder_finish(dec);
     if (r == CAP_READ_ERROR) {
         g_printerr("sipladder-cli: warning: %s; the messages up to frame %" G_GUINT64_FORMAT
@@ -73,9 +96,16 @@ read_one(const char *file, guint index, CliMessageFunc func, gpointer user)
 int
 cli_read_files(char **files, CliMessageFunc func, gpointer user)
 {
+    return cli_read_files_packets(files, func, NULL, user);
+}
+
+int
+cli_read_files_packets(char **files, CliMessageFunc msg_func, CliPacketFunc pkt_func,
+                       gpointer user)
+{
     int status = CLI_EXIT_OK;
     for (int i = 0; files[i]; i++)
-        if (read_one(files[i], (guint)i, func, user) != CLI_EXIT_OK)
+        if (read_one(files[i], (guint)i, msg_func, pkt_func, user) != CLI_EXIT_OK)
             status = CLI_EXIT_INPUT;
     return status;
 }

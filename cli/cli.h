@@ -30,9 +30,28 @@ typedef void (*CliMessageFunc)(const char *file, const SipFound *found, gpointer
  * Returns CLI_EXIT_OK or CLI_EXIT_INPUT. */
 int cli_read_files(char **files, CliMessageFunc func, gpointer user_data);
 
+/* The file a packet comes from. */
+typedef struct {
+    const char *file;      /* the name as given (an element of the files array) */
+    guint index;           /* its position there; CapPacket.source_id */
+    SlTime first_frame_ts; /* time of the file's first frame (Wireshark's
+                            * "relative time" origin) */
+    bool has_first_frame;
+} CliFileInfo;
+
+/* Called for every transport payload of a file (borrowed for the call). */
+typedef void (*CliPacketFunc)(const CliFileInfo *info, const CapPacket *pkt, gpointer user_data);
+
+/* cli_read_files() that also calls @pkt_func for every payload the
+ * decoder delivers (UDP datagrams, SCTP chunks, TCP stream bytes), after
+ * the SIP dissector has seen it. @msg_func and @pkt_func may be NULL. */
+int cli_read_files_packets(char **files, CliMessageFunc msg_func, CliPacketFunc pkt_func,
+                           gpointer user_data);
+
 int cli_cmd_messages(int argc, char **argv);
 int cli_cmd_calls(int argc, char **argv);
 int cli_cmd_call(int argc, char **argv);
 int cli_cmd_stats(int argc, char **argv);
+int cli_cmd_rtp(int argc, char **argv);
 
 G_END_DECLS

@@ -20,6 +20,7 @@ static const CliCommand commands[] = {
     { "calls", cli_cmd_calls, "list calls (B2BUA legs together), registrations, other dialogs" },
     { "call", cli_cmd_call, "print one call's messages with leg, hop and transaction" },
     { "stats", cli_cmd_stats, "RFC 6076 delays and ratios, request and response counts" },
+    { "rtp", cli_cmd_rtp, "list RTP streams with loss, delta and jitter (as tshark -z rtp,streams)" },
 };
 
 static void

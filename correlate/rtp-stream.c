@@ -10,6 +10,7 @@
 #include "rtp-stream.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -26,10 +27,11 @@
  *   - heuristic: created by the first packet the RTP heuristic accepts
  *     from a source port to a destination address and port, when no
  *     conversation matches; it has no payload type map.
- * For the data (extended timestamp, payload map) a packet uses the
- * heuristic conversation of (destination, source port) if there is one,
- * else the SDP media at the destination, else the one at the source, so
- * both directions, and every SSRC, of a symmetric flow may share one. */
+ * For its payload map a packet uses the heuristic conversation of
+ * (destination, source port) if there is one (it has no map, so a
+ * heuristic conversation created by packets that came before the SDP
+ * keeps hiding the SDP's names), else the SDP media at the destination,
+ * else the one at the source. */
 enum { CONV_HEUR = 0, CONV_SDP_RTP, CONV_SDP_OTHER };
 /* How a stream's packets are dissected. */
 enum { PATH_HEUR = 0, PATH_SDP, PATH_OTHER };
@@ -52,7 +54,6 @@ struct RtpConv {
     ConvKey key;
     uint8_t kind;
     SlTime setup_ts;
-    uint64_t ext_ts; /* the last extended timestamp (packet-rtp.c) */
     ConvMap *map;    /* SDP RTP media only */
 };
 
@@ -230,9 +231,6 @@ conv_new(RtpStreamTable *t, const ConvKey *key, uint8_t kind, SlTime setup_ts)
     c->key = *key;
     c->kind = kind;
     c->setup_ts = setup_ts;
-    /* packet-rtp.c starts the extended timestamp at 2^32 so that the first
-     * packets may go backwards over the wrap without going negative. */
-    c->ext_ts = UINT64_C(0x100000000);
     g_ptr_array_add(t->convs, c);
     t->generation++;
     return c;
@@ -294,10 +292,39 @@ rtp_stream_table_expect_not_rtp(RtpStreamTable *t, const SlAddr *addr, SlTime ts
     sdp_media_set(t, addr, ts, CONV_SDP_OTHER, NULL, 0);
 }
 
+/* UDP ports that Wireshark 4.0 gives to a protocol whose dissector takes
+ * any payload (`tshark -G decodes`, udp.port): the well-known services
+ * below 1024 and a few common registered ones. Without SDP, packets to or
+ * from them never reach the RTP heuristic (packet-udp.c tries the low
+ * port, then the high port, before heuristics). Ports of dissectors that
+ * check their payload (STUN, ICQ, OICQ on 8000...) are not listed: RTP on
+ * them still reaches the heuristic. */
+static const uint16_t claimed_ports[] = {
+    7,    13,   19,   37,   49,   53,   67,   68,   69,   88,   111,  123,  137,
+    138,  161,  162,  173,  177,  213,  269,  319,  320,  389,  427,  434,  464,
+    473,  496,  500,  502,  513,  514,  520,  521,  524,  525,  539,  546,  547,
+    573,  623,  631,  646,  654,  664,  698,  699,  701,  750,  853,  854,  910,
+    921,  925,  1645, 1646, 1700, 1701, 1812, 1813, 1900, 2055, 4500, 4739, 4789,
+    5353, 5355, 6343, 9996,
+};
+
+static int
+cmp_port(const void *a, const void *b)
+{
+    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+static bool
+port_is_claimed(uint16_t port)
+{
+    return bsearch(&port, claimed_ports, G_N_ELEMENTS(claimed_ports), sizeof port, cmp_port) !=
+           NULL;
+}
+
 /* Which dissector takes the packet and which conversation holds its
  * state. Dissector: the SDP media at the destination, else at the source
  * (packet-udp.c tries the conversation before ports and heuristics).
- * Data: packet-rtp.c get_conv_info(): the heuristic conversation of
+ * Map: packet-rtp.c get_conv_info(): the heuristic conversation of
  * (destination, source port), else the media at the destination, else
  * the one at the source. */
 static void
@@ -309,24 +336,15 @@ conv_resolve(RtpStreamTable *t, const CapPacket *pkt, uint8_t *path, RtpConv **d
     conv_key_init(&k, &pkt->src, 0);
     RtpConv *at_src = g_hash_table_lookup(t->sdp_convs, &k);
     RtpConv *dis = at_dst ? at_dst : at_src;
-    *path = dis == NULL ? PATH_HEUR : dis->kind == CONV_SDP_OTHER ? PATH_OTHER : PATH_SDP;
+    if (dis)
+        *path = dis->kind == CONV_SDP_OTHER ? PATH_OTHER : PATH_SDP;
+    else if (port_is_claimed(pkt->src.port) || port_is_claimed(pkt->dst.port))
+        *path = PATH_OTHER;
+    else
+        *path = PATH_HEUR;
     conv_key_init(&k, &pkt->dst, pkt->src.port);
     RtpConv *heur = g_hash_table_lookup(t->heur_convs, &k);
     *data = heur ? heur : dis;
-}
-
-/* packet-rtp.c calculate_extended_timestamp(): the previous extended
- * value's upper 32 bits with this timestamp, moved by 2^32 when that is
- * closer (a wrap forwards, or a late packet from before one). */
-static uint64_t
-extend_ts(uint64_t prev, uint32_t raw)
-{
-    uint64_t ts = (prev & UINT64_C(0xffffffff00000000)) | raw;
-    if (ts + UINT64_C(0x80000000) < prev)
-        ts += UINT64_C(0x100000000);
-    else if (prev + UINT64_C(0x80000000) < ts)
-        ts -= UINT64_C(0x100000000);
-    return ts;
 }
 
 /* ---- payload types ---- */
@@ -460,6 +478,10 @@ pt_name_rate(const RtpConv *conv, unsigned pt, uint32_t *rate)
  *
  * Wireshark 4.0 rtppacket_analyse(), which is RFC 3550 in spirit with
  * these differences:
+ *   - time order: a packet is "in time" when its RTP timestamp is at most
+ *     2^31 ahead of the first packet's (modulo 2^32), not when it is ahead
+ *     of the previous one. Packets out of time are flagged (wrong
+ *     timestamp), skip the jitter and leave the arrival reference alone.
  *   - sequence numbers (A.1): no probation and no restart detection. A
  *     packet one after the last in-order one is in order; one further
  *     ahead, or more than 0xFF00 behind (a lost wrap), counts a wrong
@@ -469,22 +491,25 @@ pt_name_rate(const RtpConv *conv, unsigned pt, uint32_t *rate)
  *   - expected and lost (A.3): expected is last - first + 1 + 65536 *
  *     cycles, with "last" the number of the last packet received, not the
  *     highest; lost = expected - received, so duplicates make it negative.
- *   - jitter (A.8): J += (|D| - J) / 16 in milliseconds, D against the
- *     last packet whose timestamp did not go backwards, for every packet
- *     with a known clock rate; the mean and extremes only over "regular"
- *     packets (no marker, not comfort noise or right after it, timestamp
- *     not backwards). Mean delta and mean jitter are running means that
- *     divide by the number of packets so far, regular or not, as
- *     Wireshark does.
+ *   - jitter (A.8): J += (|D| - J) / 16 in milliseconds, where D compares
+ *     the arrival time since the last in-time packet with the RTP time
+ *     since the last in-time packet of known clock rate, both RTP times
+ *     taken from the first packet at the current packet's rate (so a rate
+ *     change shows as a jump). Only in-time packets of known rate update
+ *     it; RFC 4733 events (rate 0, see pt_name_rate) do not. The mean and
+ *     extremes only count "regular" packets: no marker, not comfort noise
+ *     or right after it, in time. Mean delta and mean jitter are running
+ *     means that divide by the number of packets so far, regular or not,
+ *     as Wireshark does.
  *   - the clock rate divides as an integer number of kHz (44100 Hz counts
  *     as 44 kHz), as Wireshark does. */
 static void
-calc_first(RtpStreamCalc *c, const RtpHdr *h, SlTime ts, uint64_t ext_ts)
+calc_first(RtpStreamCalc *c, const RtpHdr *h, SlTime ts)
 {
     c->started = true;
     c->start_seq = c->stop_seq = c->seq_num = h->seq;
-    c->seq_ts = ext_ts;
-    c->seq_time = ts;
+    c->first_ts = h->timestamp;
+    c->first_time = c->seq_time = ts;
     c->last_pt = h->pt;
     c->min_delta = -1;
     c->min_jitter = -1;
@@ -520,15 +545,15 @@ calc_sequence(RtpStreamCalc *c, unsigned seq, bool in_time, bool *wrong_seq)
 }
 
 static void
-calc_packet(RtpStream *st, const RtpHdr *h, uint64_t frame, SlTime ts, uint64_t ext_ts,
-            uint32_t clock_rate)
+calc_packet(RtpStream *st, const RtpHdr *h, uint64_t frame, SlTime ts, uint32_t clock_rate)
 {
     RtpStreamCalc *c = &st->calc;
     if (!c->started) {
-        calc_first(c, h, ts, ext_ts);
+        calc_first(c, h, ts);
         return;
     }
-    bool in_time = c->seq_ts <= ext_ts;
+    uint32_t rtp_elapsed = h->timestamp - c->first_ts; /* modulo 2^32 */
+    bool in_time = rtp_elapsed < UINT32_C(0x80000000);
     bool wrong_seq;
     calc_sequence(c, h->seq, in_time, &wrong_seq);
     if (wrong_seq)
@@ -548,20 +573,17 @@ calc_packet(RtpStream *st, const RtpHdr *h, uint64_t frame, SlTime ts, uint64_t 
     double delta = (double)(ts - c->seq_time) / 1e6;
     double jitter_now = 0;
     c->delta = delta;
-    if (khz != 0) {
+    if (khz != 0 && in_time) {
         c->last_clock_rate = clock_rate;
-        double nominal = (double)((int64_t)ext_ts - (int64_t)c->seq_ts) / (double)khz;
-        double d = fabs(delta - nominal);
+        double nominal = (double)rtp_elapsed / (double)khz;
+        double d = fabs(delta - (nominal - c->last_nominal));
         jitter_now = (15 * c->jitter + d) / 16;
         c->jitter = jitter_now;
-        /* skew: RTP time elapsed minus arrival time elapsed since the start */
-        double nominal_total = c->last_nominal + nominal;
-        double arrival_total = c->last_arrival + delta;
-        c->skew = nominal_total - arrival_total;
+        c->last_nominal = nominal;
+        /* skew: RTP time minus arrival time, both since the first packet */
+        c->skew = nominal - (double)(ts - c->first_time) / 1e6;
         if (fabs(c->skew) > fabs(c->max_skew))
             c->max_skew = c->skew;
-        c->last_nominal = nominal_total;
-        c->last_arrival = arrival_total;
     }
 
     bool regular = !h->marker && !is_cn && in_time && !follows_cn;
@@ -583,10 +605,8 @@ calc_packet(RtpStream *st, const RtpHdr *h, uint64_t frame, SlTime ts, uint64_t 
             c->has_jitter = true;
         }
     }
-    if (in_time) {
+    if (in_time)
         c->seq_time = ts;
-        c->seq_ts = ext_ts;
-    }
     c->stop_seq = h->seq;
     c->total++;
 }
@@ -702,17 +722,11 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
     if (path == PATH_SDP)
         s->from_sdp = true;
 
-    /* Packets that reach RTP through a conversation without RTP state
-     * (T.38's) keep their raw timestamp, as in Wireshark. */
-    uint64_t ext_ts = hdr.timestamp;
-    if (conv && conv->kind != CONV_SDP_OTHER) {
-        ext_ts = extend_ts(conv->ext_ts, hdr.timestamp);
-        conv->ext_ts = ext_ts;
-    }
+    /* a conversation without RTP state (T.38's) gives no map */
     uint32_t rate;
     const char *name = pt_name_rate(conv && conv->kind != CONV_SDP_OTHER ? conv : NULL, hdr.pt,
                                     &rate);
-    calc_packet(s, &hdr, pkt->frame, pkt->ts, ext_ts, rate);
+    calc_packet(s, &hdr, pkt->frame, pkt->ts, rate);
     stream_note_pt(s, hdr.pt, name);
     s->packets++;
     if (hdr.marker)

@@ -40,12 +40,13 @@ typedef struct {
     uint16_t seq_num;    /* last in-order sequence number */
     uint16_t start_seq, stop_seq;
     uint16_t last_pt;
-    uint64_t seq_ts;     /* extended RTP timestamp of the last in-time packet */
-    SlTime seq_time;     /* its arrival */
+    uint32_t first_ts;   /* RTP timestamp of the first packet */
+    SlTime first_time;   /* its arrival */
+    SlTime seq_time;     /* arrival of the last packet in time order */
     uint32_t total;      /* packets analysed */
     uint32_t wrong_seq;
     double delta, jitter, skew;
-    double last_nominal, last_arrival;
+    double last_nominal; /* RTP time of the last jitter update, ms from the first */
     double min_delta, max_delta, mean_delta;
     double min_jitter, max_jitter, mean_jitter;
     double max_skew;
