@@ -34,7 +34,7 @@
  * else the one at the source. */
 enum { CONV_HEUR = 0, CONV_SDP_RTP, CONV_SDP_OTHER };
 /* How a stream's packets are dissected. */
-enum { PATH_HEUR = 0, PATH_SDP, PATH_OTHER };
+enum { PATH_HEUR = 0, PATH_SDP, PATH_OTHER, PATH_PORT };
 
 #define DYN_FIRST 96u
 #define N_DYN 32u
@@ -339,7 +339,7 @@ conv_resolve(RtpStreamTable *t, const CapPacket *pkt, uint8_t *path, RtpConv **d
     if (dis)
         *path = dis->kind == CONV_SDP_OTHER ? PATH_OTHER : PATH_SDP;
     else if (port_is_claimed(pkt->src.port) || port_is_claimed(pkt->dst.port))
-        *path = PATH_OTHER;
+        *path = PATH_PORT;
     else
         *path = PATH_HEUR;
     conv_key_init(&k, &pkt->dst, pkt->src.port);
@@ -680,6 +680,10 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
 
     if (path == PATH_OTHER) {
         t->stats.not_rtp_sdp++;
+        return false;
+    }
+    if (path == PATH_PORT) {
+        t->stats.claimed_port++;
         return false;
     }
     if (hdr.header_len == 0) {
