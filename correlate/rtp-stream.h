@@ -89,13 +89,14 @@ typedef struct RtpStream {
     bool from_sdp;         /* the address was announced in SDP (else heuristic) */
     gpointer owner;        /* for the correlation stage: the call (leave NULL) */
 
-    /* constant-size internal state for the running computation */
-    RtpStreamCalc calc;
-    guint64 pt_seen[2];         /* payload types met so far (bit set) */
-    const char *dyn_name[32];   /* names of 96..127 when first met (NULL: none) */
+    /* constant-size internal state for the running computation (what
+     * every packet touches first, the names last) */
     RtpConv *conv;              /* cached conversation lookup... */
     guint conv_generation;      /* ...valid while no conversation was added */
     uint8_t conv_path;          /* how packets of this stream are dissected */
+    guint64 pt_seen[2];         /* payload types met so far (bit set) */
+    RtpStreamCalc calc;
+    const char *dyn_name[32];   /* names of 96..127 when first met (NULL: none) */
 } RtpStream;
 
 typedef struct {
