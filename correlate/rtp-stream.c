@@ -46,7 +46,8 @@ typedef struct {
 } ConvKey;
 
 typedef struct {
-    char *name[N_DYN];   /* a=rtpmap encoding names of 96..127, NULL when absent */
+    const char *name[N_DYN]; /* a=rtpmap encoding names of 96..127, interned
+                              * in the table (streams keep them); NULL when absent */
     uint32_t rate[N_DYN];
 } ConvMap;
 
@@ -70,9 +71,12 @@ typedef struct {
 struct RtpStreamTable {
     GHashTable *streams;    /* StreamKey* -> StreamEntry* */
     GPtrArray *order;       /* RtpStream* in id order; owns the entries */
+    /* The tables own their conversations. A replaced one is freed at once:
+     * only stream caches of an older generation still point to it, and
+     * those are never followed. */
     GHashTable *sdp_convs;  /* ConvKey* -> RtpConv* in force at that address */
     GHashTable *heur_convs; /* ConvKey* -> RtpConv* */
-    GPtrArray *convs;       /* owns every RtpConv, also those replaced */
+    GHashTable *names;      /* interned encoding names (owned keys) */
     guint generation;       /* bumped whenever a conversation is added or changed */
     guint max_streams, max_convs;
     bool finished;
@@ -136,10 +140,6 @@ conv_key_init(ConvKey *k, const SlAddr *addr, uint16_t port2)
 static void
 conv_map_free(ConvMap *m)
 {
-    if (m == NULL)
-        return;
-    for (unsigned i = 0; i < N_DYN; i++)
-        g_free(m->name[i]);
     g_free(m);
 }
 
@@ -174,9 +174,9 @@ rtp_stream_table_new(void)
     RtpStreamTable *t = g_new0(RtpStreamTable, 1);
     t->streams = g_hash_table_new(stream_key_hash, stream_key_equal);
     t->order = g_ptr_array_new_with_free_func(stream_free);
-    t->sdp_convs = g_hash_table_new(conv_key_hash, conv_key_equal);
-    t->heur_convs = g_hash_table_new(conv_key_hash, conv_key_equal);
-    t->convs = g_ptr_array_new_with_free_func(conv_free);
+    t->sdp_convs = g_hash_table_new_full(conv_key_hash, conv_key_equal, NULL, conv_free);
+    t->heur_convs = g_hash_table_new_full(conv_key_hash, conv_key_equal, NULL, conv_free);
+    t->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     t->max_streams = RTP_STREAM_TABLE_MAX_STREAMS;
     t->max_convs = RTP_STREAM_TABLE_MAX_CONVS;
     return t;
@@ -191,7 +191,7 @@ rtp_stream_table_free(RtpStreamTable *t)
     g_ptr_array_free(t->order, TRUE);
     g_hash_table_destroy(t->sdp_convs);
     g_hash_table_destroy(t->heur_convs);
-    g_ptr_array_free(t->convs, TRUE);
+    g_hash_table_destroy(t->names);
     g_free(t);
 }
 
@@ -219,11 +219,13 @@ rtp_stream_table_streams(RtpStreamTable *t)
     return t->order;
 }
 
-/* A new conversation, or NULL (counted) at the bound. */
+/* A new conversation, or NULL (counted) at the bound; one that replaces
+ * another (@replacing) does not grow the tables and is always made. */
 static RtpConv *
-conv_new(RtpStreamTable *t, const ConvKey *key, uint8_t kind, SlTime setup_ts)
+conv_new(RtpStreamTable *t, const ConvKey *key, uint8_t kind, SlTime setup_ts, bool replacing)
 {
-    if (t->convs->len >= t->max_convs) {
+    if (!replacing &&
+        g_hash_table_size(t->sdp_convs) + g_hash_table_size(t->heur_convs) >= t->max_convs) {
         t->stats.convs_limit++;
         return NULL;
     }
@@ -231,21 +233,37 @@ conv_new(RtpStreamTable *t, const ConvKey *key, uint8_t kind, SlTime setup_ts)
     c->key = *key;
     c->kind = kind;
     c->setup_ts = setup_ts;
-    g_ptr_array_add(t->convs, c);
     t->generation++;
     return c;
 }
 
+/* The table's copy of @name (streams keep the names of their payload
+ * types after the conversation that named them is gone); NULL, counted,
+ * once RTP_STREAM_TABLE_MAX_NAMES distinct names are kept. */
+static const char *
+name_intern(RtpStreamTable *t, const char *name)
+{
+    const char *kept = g_hash_table_lookup(t->names, name);
+    if (kept)
+        return kept;
+    if (g_hash_table_size(t->names) >= RTP_STREAM_TABLE_MAX_NAMES) {
+        t->stats.names_limit++;
+        return NULL;
+    }
+    char *copy = g_strdup(name);
+    g_hash_table_insert(t->names, copy, copy);
+    return copy;
+}
+
 static ConvMap *
-conv_map_new(const RtpPayloadMap *map, size_t n_map)
+conv_map_new(RtpStreamTable *t, const RtpPayloadMap *map, size_t n_map)
 {
     ConvMap *m = g_new0(ConvMap, 1);
     for (size_t i = 0; map && i < n_map; i++) {
         unsigned pt = map[i].pt;
         if (pt < DYN_FIRST || pt > RTP_PT_MAX || map[i].name == NULL)
             continue;
-        g_free(m->name[pt - DYN_FIRST]);
-        m->name[pt - DYN_FIRST] = g_strdup(map[i].name);
+        m->name[pt - DYN_FIRST] = name_intern(t, map[i].name);
         m->rate[pt - DYN_FIRST] = map[i].clock_rate;
     }
     return m;
@@ -266,14 +284,14 @@ sdp_media_set(RtpStreamTable *t, const SlAddr *addr, SlTime ts, uint8_t kind,
         return; /* never in force: a later setup already is */
     RtpConv *c = cur;
     if (cur == NULL || ts > cur->setup_ts) {
-        c = conv_new(t, &key, kind, ts);
+        c = conv_new(t, &key, kind, ts, cur != NULL);
         if (c == NULL)
             return;
         g_hash_table_replace(t->sdp_convs, &c->key, c);
     }
     c->kind = kind;
     conv_map_free(c->map);
-    c->map = kind == CONV_SDP_RTP ? conv_map_new(map, n_map) : NULL;
+    c->map = kind == CONV_SDP_RTP ? conv_map_new(t, map, n_map) : NULL;
     t->generation++;
 }
 
@@ -707,7 +725,7 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
         if (conv == NULL) {
             ConvKey k;
             conv_key_init(&k, &pkt->dst, pkt->src.port);
-            conv = conv_new(t, &k, CONV_HEUR, pkt->ts);
+            conv = conv_new(t, &k, CONV_HEUR, pkt->ts, false);
             if (conv)
                 g_hash_table_insert(t->heur_convs, &conv->key, conv);
         }

@@ -108,6 +108,7 @@ typedef struct {
     uint64_t malformed;      /* RTP via SDP whose header runs past the end */
     uint64_t streams_limit;  /* packets dropped: too many streams */
     uint64_t convs_limit;    /* conversations not created: too many */
+    uint64_t names_limit;    /* rtpmap names dropped: too many distinct ones */
 } RtpStreamTableStats;
 
 typedef struct RtpStreamTable RtpStreamTable;
@@ -115,6 +116,7 @@ typedef struct RtpStreamTable RtpStreamTable;
 /* Default bounds. */
 #define RTP_STREAM_TABLE_MAX_STREAMS 100000
 #define RTP_STREAM_TABLE_MAX_CONVS 200000
+#define RTP_STREAM_TABLE_MAX_NAMES 4096
 
 /* Caller owns the result (rtp_stream_table_free). */
 RtpStreamTable *rtp_stream_table_new(void);
