@@ -711,15 +711,15 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
             t->stats.malformed++;
         return false;
     }
-    if (rtp_hdr_is_rtcp_conflict(&hdr)) {
-        t->stats.rtcp_conflict++;
-        return false;
-    }
     if (path == PATH_HEUR) {
-        /* packet-rtp.c dissect_rtp_heur(): PT 72..76 and a bad padding
-         * count are not RTP; the padding is unknown in a cut frame. */
-        if (hdr.pt >= RTP_PT_RTCP_RESERVED_FIRST && hdr.pt <= RTP_PT_RTCP_RESERVED_LAST)
+        /* packet-rtp.c dissect_rtp_heur(): PT 72..76 (marker or not) and a
+         * bad padding count are not RTP; the padding is unknown in a cut
+         * frame. What passes creates the conversation, even when it then
+         * turns out to be RTCP below (RTPFB, PSFB, XR: marker + 77..79). */
+        if (hdr.pt >= RTP_PT_RTCP_RESERVED_FIRST && hdr.pt <= RTP_PT_RTCP_RESERVED_LAST) {
+            t->stats.rtcp_conflict += hdr.marker;
             return false;
+        }
         if (st != SL_OK && !(pkt->flags & CAP_PKT_TRUNCATED))
             return false;
         if (conv == NULL) {
@@ -729,6 +729,10 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
             if (conv)
                 g_hash_table_insert(t->heur_convs, &conv->key, conv);
         }
+    }
+    if (rtp_hdr_is_rtcp_conflict(&hdr)) {
+        t->stats.rtcp_conflict++;
+        return false;
     }
 
     if (s == NULL) {

@@ -563,6 +563,9 @@ test_sdp_maps(void)
     Pkt ev2 = { 20, 101, 2, 320, false };
     /* before any SDP: heuristic, rtpevent */
     g_assert_true(offer(&f, 1, 4000, 2, 5000, 1, &ev));
+    /* RTCP XR (marker + PT 79) passes the heuristic, so it makes the
+     * conversation before being found to be RTCP (checked with tshark) */
+    g_assert_false(offer(&f, 3, 4008, 2, 5000, 9, &(Pkt){ 0, 79, 1, 0, true }));
     RtpPayloadMap map[] = { { 101, (char *)"telephone-event", 8000 },
                             { 96, (char *)"speex", 16000 } };
     rtp_stream_table_expect(t, &a, 10, map, 2);
@@ -578,11 +581,15 @@ test_sdp_maps(void)
     rtp_stream_table_expect(t, &a, 20, other, 1);
     g_assert_true(offer(&f, 1, 4006, 2, 5000, 4, &ev));
     g_assert_true(offer(&f, 1, 4006, 2, 5000, 4, &ev2));
+    g_assert_true(offer(&f, 3, 4008, 2, 5000, 5, &ev));
     rtp_stream_table_finish(t);
     GPtrArray *streams = rtp_stream_table_streams(t);
-    g_assert_cmpuint(streams->len, ==, 4);
+    g_assert_cmpuint(streams->len, ==, 5);
     const RtpStream *s1 = g_ptr_array_index(streams, 0), *s2 = g_ptr_array_index(streams, 1),
-                    *s3 = g_ptr_array_index(streams, 2), *s4 = g_ptr_array_index(streams, 3);
+                    *s3 = g_ptr_array_index(streams, 2), *s4 = g_ptr_array_index(streams, 3),
+                    *s5 = g_ptr_array_index(streams, 4);
+    g_assert_cmpstr(s5->payload_names, ==, "rtpevent");
+    g_assert_true(s5->from_sdp);
     g_assert_cmpstr(s1->payload_names, ==, "rtpevent");
     g_assert_true(s1->from_sdp); /* the second packet came through the SDP media */
     g_assert_cmpstr(s2->payload_names, ==, "speex, RTPType-97, telephone-event");
