@@ -662,6 +662,29 @@ stream_note_pt(RtpStream *s, unsigned pt, const char *name)
         s->dyn_name[pt - DYN_FIRST] = name;
 }
 
+/* Whether Wireshark taps a packet with the P bit (packet-rtp.c
+ * dissect_rtp_heur() and dissect_rtp()): never in a frame cut by the
+ * snaplen (the padding count is not there); never with nothing after the
+ * header or a count of 0 (showing the count then throws before the tap);
+ * with a count longer than what follows the header only through SDP (the
+ * heuristic rejects it, the dissector clips it). One case is left out on
+ * purpose: with a count of 0, Wireshark does tap the packet when the
+ * payload's own dissector throws first (an RFC 4733 event shorter than 4
+ * bytes...); such a packet is not RTP here. */
+static bool
+padding_ok(const CapPacket *pkt, const RtpHdr *hdr, bool heuristic)
+{
+    if (!hdr->padding)
+        return true;
+    if (pkt->flags & CAP_PKT_TRUNCATED)
+        return false;
+    size_t after_header = pkt->payload.len - hdr->header_len;
+    int count = sl_view_at(pkt->payload, pkt->payload.len - 1);
+    if (after_header == 0 || count <= 0)
+        return false;
+    return !heuristic || (size_t)count <= after_header;
+}
+
 bool
 rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
 {
@@ -678,7 +701,7 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
         return false;
 
     RtpHdr hdr;
-    SlStatus st = rtp_hdr_parse(pkt->payload, &hdr, NULL);
+    (void)rtp_hdr_parse(pkt->payload, &hdr, NULL); /* header_len says what parsed */
     StreamKey key;
     memset(&key, 0, sizeof key);
     addr_copy_clean(&key.src, &pkt->src);
@@ -720,7 +743,7 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
             t->stats.rtcp_conflict += hdr.marker;
             return false;
         }
-        if (st != SL_OK && !(pkt->flags & CAP_PKT_TRUNCATED))
+        if (!padding_ok(pkt, &hdr, true))
             return false;
         if (conv == NULL) {
             ConvKey k;
@@ -732,6 +755,10 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
     }
     if (rtp_hdr_is_rtcp_conflict(&hdr)) {
         t->stats.rtcp_conflict++;
+        return false;
+    }
+    if (path == PATH_SDP && !padding_ok(pkt, &hdr, false)) {
+        t->stats.malformed++;
         return false;
     }
 
