@@ -639,6 +639,46 @@ test_limits_and_hint(void)
     g_assert_cmpuint(rtp_stream_table_stats(t2)->offered, ==, 3);
 }
 
+/* Padding as Wireshark taps it: a count longer than the payload only
+ * through SDP; a count of 0, an empty payload, or a frame cut by the
+ * snaplen never. */
+static bool
+offer_raw(RtpStreamTable *t, uint16_t dport, const uint8_t *bytes, size_t len, bool cut)
+{
+    CapPacket pkt = { 0 };
+    pkt.frame = 1;
+    pkt.ts = T0;
+    pkt.transport = CAP_TRANSPORT_UDP;
+    pkt.flags = cut ? CAP_PKT_TRUNCATED : 0;
+    addr4(&pkt.src, 1, 4000);
+    addr4(&pkt.dst, 2, dport);
+    pkt.payload = sl_view_make(bytes, len);
+    return rtp_stream_table_packet(t, &pkt);
+}
+
+static void
+test_padding_paths(void)
+{
+    g_autoptr(RtpStreamTable) t = rtp_stream_table_new();
+    SlAddr media;
+    addr4(&media, 2, 5000);
+    rtp_stream_table_expect(t, &media, 0, NULL, 0);
+    /* heuristic (port 6000) and SDP (port 5000) */
+    g_assert_true(offer_raw(t, 6000, pad4, sizeof pad4, false));
+    g_assert_true(offer_raw(t, 5000, pad4, sizeof pad4, false));
+    g_assert_false(offer_raw(t, 6000, pad_long, sizeof pad_long, false));
+    g_assert_true(offer_raw(t, 5000, pad_long, sizeof pad_long, false));
+    g_assert_false(offer_raw(t, 6000, pad0, sizeof pad0, false));
+    g_assert_false(offer_raw(t, 5000, pad0, sizeof pad0, false));
+    g_assert_false(offer_raw(t, 5000, pad4, 12, false)); /* nothing after the header */
+    g_assert_false(offer_raw(t, 6000, pad4, sizeof pad4, true));
+    g_assert_false(offer_raw(t, 5000, pad4, sizeof pad4, true));
+    /* without P, a cut frame is fine once the header is there */
+    g_assert_true(offer_raw(t, 6000, basic, sizeof basic, true));
+    g_assert_false(offer_raw(t, 6000, csrc_cut, sizeof csrc_cut, true));
+    g_assert_cmpuint(rtp_stream_table_stats(t)->malformed, ==, 3);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -656,5 +696,6 @@ main(int argc, char **argv)
     g_test_add_func("/rtp-stream/detection", test_detection);
     g_test_add_func("/rtp-stream/sdp-maps", test_sdp_maps);
     g_test_add_func("/rtp-stream/limits-and-hint", test_limits_and_hint);
+    g_test_add_func("/rtp-stream/padding-paths", test_padding_paths);
     return g_test_run();
 }
