@@ -83,19 +83,27 @@ struct RtpStreamTable {
     RtpStreamTableStats stats;
 };
 
-/* FNV-1a over 32-bit words; keys are zero-filled so padding never differs. */
+/* A multiply-xorshift over 64-bit words (then the 32-bit tail); keys are
+ * zero-filled so padding never differs. */
 static guint
 hash_words(const void *p, size_t n)
 {
     const uint8_t *b = p;
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i + 4 <= n; i += 4) {
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, b + i, 8);
+        h = (h ^ w) * UINT64_C(0xbf58476d1ce4e5b9);
+        h ^= h >> 31;
+    }
+    if (i + 4 <= n) {
         uint32_t w;
         memcpy(&w, b + i, 4);
-        h = (h ^ w) * 16777619u;
-        h ^= h >> 15;
+        h = (h ^ w) * UINT64_C(0x94d049bb133111eb);
+        h ^= h >> 29;
     }
-    return h;
+    return (guint)(h ^ (h >> 32));
 }
 
 static guint
