@@ -4,8 +4,11 @@
  * SDP carried by SIP sets up media the way Wireshark 4.0 does with its
  * default preferences (packet-sip.c, packet-sdp.c; sip.delay_sdp_changes
  * off): the SDP of a request takes effect at once; the SDP of a 2xx takes
- * effect as of its request; the SDP of 1xx and 3xx responses at once; the
- * SDP of 4xx-6xx never; a retransmitted request (UDP) changes nothing. */
+ * effect as of its request (so it does not replace what a 183 set up in
+ * between); the SDP of 1xx and 3xx responses, and of a retransmitted 2xx
+ * (UDP), at once; the SDP of 4xx-6xx never; a retransmitted request (UDP)
+ * changes nothing. Only SIP is read: Wireshark also applies the SDP of
+ * H.248/Megaco and MGCP, which can differ (tests/public/check-rtp.py). */
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>

@@ -129,15 +129,20 @@ void rtp_stream_table_set_limits(RtpStreamTable *t, guint max_streams, guint max
 /* Media announced by SDP at @addr (ip and port) from time @ts: RTP to
  * that address is RTP even without the heuristic, and its dynamic
  * payload types get @map's names and clock rates. @map may be NULL.
- * The entries are copied. A later call for the same address replaces the
- * earlier one for the packets that follow (as a new Wireshark
- * conversation does). */
+ * The entries are copied.
+ *
+ * @ts is the setup time, Wireshark's setup frame: the time of the message
+ * for an offer, of the request for a 2xx answer. Per address the media
+ * with the latest setup time is in force for the packets that follow: a
+ * call with a later @ts replaces the current one (a new conversation,
+ * packets arriving through it see its map), the same @ts updates it, an
+ * earlier @ts changes nothing. */
 void rtp_stream_table_expect(RtpStreamTable *t, const SlAddr *addr, SlTime ts,
                              const RtpPayloadMap *map, size_t n_map);
 
 /* Non-RTP media announced by SDP at @addr (Wireshark does this for T.38
- * over UDPTL): UDP to or from it is not RTP from then on, until an
- * rtp_stream_table_expect() for the same address. */
+ * over UDPTL): UDP to or from it is not RTP from then on, until a newer
+ * rtp_stream_table_expect() for the same address (setup times as there). */
 void rtp_stream_table_expect_not_rtp(RtpStreamTable *t, const SlAddr *addr, SlTime ts);
 
 /* Offers a UDP payload (a CapPacket with transport UDP). Returns true
