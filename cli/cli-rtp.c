@@ -197,6 +197,7 @@ on_packet(const CliFileInfo *info, const CapPacket *pkt, gpointer user)
     if (!fs->has_first_frame && info->has_first_frame) {
         fs->first_frame_ts = info->first_frame_ts;
         fs->has_first_frame = true;
+        rtp_stream_table_set_time_origin(fs->table, info->first_frame_ts);
     }
     if (pkt->transport == CAP_TRANSPORT_UDP)
         rtp_stream_table_packet(fs->table, pkt);

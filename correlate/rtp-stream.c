@@ -79,6 +79,8 @@ struct RtpStreamTable {
     GHashTable *names;      /* interned encoding names (owned keys) */
     guint generation;       /* bumped whenever a conversation is added or changed */
     guint max_streams, max_convs;
+    SlTime origin;
+    bool has_origin;
     bool finished;
     RtpStreamTableStats stats;
 };
@@ -211,6 +213,24 @@ rtp_stream_table_set_limits(RtpStreamTable *t, guint max_streams, guint max_conv
         t->max_streams = max_streams;
     if (max_convs)
         t->max_convs = max_convs;
+}
+
+void
+rtp_stream_table_set_time_origin(RtpStreamTable *t, SlTime origin)
+{
+    g_return_if_fail(t != NULL);
+    t->origin = origin;
+    t->has_origin = true;
+}
+
+/* Wireshark's nstime_to_msec() of the time relative to the origin: whole
+ * seconds and nanoseconds (both negative before it), then a double. */
+static double
+rel_ms(const RtpStreamTable *t, SlTime ts)
+{
+    SlTime rel = ts - t->origin;
+    int64_t secs = rel / SL_TIME_SECOND, nsecs = rel % SL_TIME_SECOND;
+    return (double)secs * 1000.0 + (double)nsecs / 1000000.0;
 }
 
 const RtpStreamTableStats *
@@ -530,12 +550,12 @@ pt_name_rate(const RtpConv *conv, unsigned pt, uint32_t *rate)
  *   - the clock rate divides as an integer number of kHz (44100 Hz counts
  *     as 44 kHz), as Wireshark does. */
 static void
-calc_first(RtpStreamCalc *c, const RtpHdr *h, SlTime ts)
+calc_first(RtpStreamCalc *c, const RtpHdr *h, double now_ms)
 {
     c->started = true;
     c->start_seq = c->stop_seq = c->seq_num = h->seq;
     c->first_ts = h->timestamp;
-    c->first_time = c->seq_time = ts;
+    c->first_ms = c->time_ms = now_ms;
     c->last_pt = h->pt;
     c->min_delta = -1;
     c->min_jitter = -1;
@@ -571,11 +591,11 @@ calc_sequence(RtpStreamCalc *c, unsigned seq, bool in_time, bool *wrong_seq)
 }
 
 static void
-calc_packet(RtpStream *st, const RtpHdr *h, uint64_t frame, SlTime ts, uint32_t clock_rate)
+calc_packet(RtpStream *st, const RtpHdr *h, uint64_t frame, double now_ms, uint32_t clock_rate)
 {
     RtpStreamCalc *c = &st->calc;
     if (!c->started) {
-        calc_first(c, h, ts);
+        calc_first(c, h, now_ms);
         return;
     }
     uint32_t rtp_elapsed = h->timestamp - c->first_ts; /* modulo 2^32 */
@@ -596,18 +616,20 @@ calc_packet(RtpStream *st, const RtpHdr *h, uint64_t frame, SlTime ts, uint32_t 
     /* A rate under 1 kHz would divide by zero in Wireshark; treat it as
      * unknown. */
     uint32_t khz = clock_rate / 1000;
-    double delta = (double)(ts - c->seq_time) / 1e6;
+    double delta = now_ms - c->time_ms;
     double jitter_now = 0;
     c->delta = delta;
     if (khz != 0 && in_time) {
         c->last_clock_rate = clock_rate;
         double nominal = (double)rtp_elapsed / (double)khz;
-        double d = fabs(delta - (nominal - c->last_nominal));
+        /* in Wireshark's order of operations, for the same last bits */
+        double expected = c->time_ms + (nominal - c->last_nominal);
+        double d = fabs(now_ms - expected);
         jitter_now = (15 * c->jitter + d) / 16;
         c->jitter = jitter_now;
         c->last_nominal = nominal;
         /* skew: RTP time minus arrival time, both since the first packet */
-        c->skew = nominal - (double)(ts - c->first_time) / 1e6;
+        c->skew = nominal - (now_ms - c->first_ms);
         if (fabs(c->skew) > fabs(c->max_skew))
             c->max_skew = c->skew;
     }
@@ -632,7 +654,7 @@ calc_packet(RtpStream *st, const RtpHdr *h, uint64_t frame, SlTime ts, uint32_t 
         }
     }
     if (in_time)
-        c->seq_time = ts;
+        c->time_ms = now_ms;
     c->stop_seq = h->seq;
     c->total++;
 }
@@ -787,7 +809,9 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
     uint32_t rate;
     const char *name = pt_name_rate(conv && conv->kind != CONV_SDP_OTHER ? conv : NULL, hdr.pt,
                                     &rate);
-    calc_packet(s, &hdr, pkt->frame, pkt->ts, rate);
+    if (!t->has_origin)
+        rtp_stream_table_set_time_origin(t, pkt->ts);
+    calc_packet(s, &hdr, pkt->frame, rel_ms(t, pkt->ts), rate);
     stream_note_pt(s, hdr.pt, name);
     s->packets++;
     if (hdr.marker)

@@ -41,8 +41,8 @@ typedef struct {
     uint16_t start_seq, stop_seq;
     uint16_t last_pt;
     uint32_t first_ts;   /* RTP timestamp of the first packet */
-    SlTime first_time;   /* its arrival */
-    SlTime seq_time;     /* arrival of the last packet in time order */
+    double first_ms;     /* its arrival, ms since the time origin */
+    double time_ms;      /* arrival of the last packet in time order */
     uint32_t total;      /* packets analysed */
     uint32_t wrong_seq;
     double delta, jitter, skew;
@@ -122,6 +122,12 @@ typedef struct RtpStreamTable RtpStreamTable;
 RtpStreamTable *rtp_stream_table_new(void);
 void rtp_stream_table_free(RtpStreamTable *t);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RtpStreamTable, rtp_stream_table_free)
+
+/* Times are measured, as in Wireshark, in milliseconds (a double) since
+ * the first frame of the capture: pass that frame's time before the first
+ * packet (default: the first packet offered). It only changes the last
+ * bits of the figures, as Wireshark's own rounding does. */
+void rtp_stream_table_set_time_origin(RtpStreamTable *t, SlTime origin);
 
 /* Changes the bounds (0 keeps a value); for tests and live captures. */
 void rtp_stream_table_set_limits(RtpStreamTable *t, guint max_streams, guint max_convs);
