@@ -692,17 +692,27 @@ stream_note_pt(RtpStream *s, unsigned pt, const char *name)
         s->dyn_name[pt - DYN_FIRST] = name;
 }
 
-/* Whether Wireshark taps a packet with the P bit (packet-rtp.c
- * dissect_rtp_heur() and dissect_rtp()): never in a frame cut by the
- * snaplen (the padding count is not there); never with nothing after the
- * header or a count of 0 (showing the count then throws before the tap);
- * with a count longer than what follows the header only through SDP (the
- * heuristic rejects it, the dissector clips it). One case is left out on
- * purpose: with a count of 0, Wireshark does tap the packet when the
- * payload's own dissector throws first (an RFC 4733 event shorter than 4
- * bytes...); such a packet is not RTP here. */
+/* The P bit as Wireshark handles it (packet-rtp.c). The heuristic checks
+ * the count unless the frame was cut by the snaplen (then the last byte
+ * is not the count): a count of 0 or longer than what follows the header
+ * is not RTP. The dissector, heuristic or SDP, then never taps a cut
+ * frame with P, nor one with nothing after the header or a count of 0
+ * (showing the count throws before the tap); a count that is too long is
+ * clipped. One case is left out on purpose: with a count of 0 Wireshark
+ * does tap the packet when the payload's own dissector throws first (an
+ * RFC 4733 event shorter than 4 bytes...); such a packet is not RTP here. */
 static bool
-padding_ok(const CapPacket *pkt, const RtpHdr *hdr, bool heuristic)
+padding_passes_heuristic(const CapPacket *pkt, const RtpHdr *hdr)
+{
+    if (!hdr->padding || (pkt->flags & CAP_PKT_TRUNCATED))
+        return true;
+    size_t after_header = pkt->payload.len - hdr->header_len;
+    int count = sl_view_at(pkt->payload, pkt->payload.len - 1);
+    return count > 0 && (size_t)count <= after_header;
+}
+
+static bool
+padding_is_tapped(const CapPacket *pkt, const RtpHdr *hdr)
 {
     if (!hdr->padding)
         return true;
@@ -710,9 +720,7 @@ padding_ok(const CapPacket *pkt, const RtpHdr *hdr, bool heuristic)
         return false;
     size_t after_header = pkt->payload.len - hdr->header_len;
     int count = sl_view_at(pkt->payload, pkt->payload.len - 1);
-    if (after_header == 0 || count <= 0)
-        return false;
-    return !heuristic || (size_t)count <= after_header;
+    return after_header > 0 && count > 0;
 }
 
 bool
@@ -766,14 +774,14 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
     }
     if (path == PATH_HEUR) {
         /* packet-rtp.c dissect_rtp_heur(): PT 72..76 (marker or not) and a
-         * bad padding count are not RTP; the padding is unknown in a cut
-         * frame. What passes creates the conversation, even when it then
-         * turns out to be RTCP below (RTPFB, PSFB, XR: marker + 77..79). */
+         * bad padding count are not RTP. What passes creates the
+         * conversation, even when the dissector then finds RTCP (RTPFB,
+         * PSFB, XR: marker + 77..79) or does not tap it (padding). */
         if (hdr.pt >= RTP_PT_RTCP_RESERVED_FIRST && hdr.pt <= RTP_PT_RTCP_RESERVED_LAST) {
             t->stats.rtcp_conflict += hdr.marker;
             return false;
         }
-        if (!padding_ok(pkt, &hdr, true))
+        if (!padding_passes_heuristic(pkt, &hdr))
             return false;
         if (conv == NULL) {
             ConvKey k;
@@ -787,7 +795,7 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
         t->stats.rtcp_conflict++;
         return false;
     }
-    if (path == PATH_SDP && !padding_ok(pkt, &hdr, false)) {
+    if (!padding_is_tapped(pkt, &hdr)) {
         t->stats.malformed++;
         return false;
     }

@@ -105,7 +105,8 @@ typedef struct {
     uint64_t rtcp_conflict;  /* marker + PT 64..95: RTCP (RFC 5761) */
     uint64_t not_rtp_sdp;    /* to/from a non-RTP SDP media (T.38) */
     uint64_t claimed_port;   /* no SDP, and a port Wireshark gives to another protocol */
-    uint64_t malformed;      /* RTP via SDP whose header runs past the end */
+    uint64_t malformed;      /* RTP whose header runs past the end (SDP media) or whose
+                              * padding Wireshark cannot show */
     uint64_t streams_limit;  /* packets dropped: too many streams */
     uint64_t convs_limit;    /* conversations not created: too many */
     uint64_t names_limit;    /* rtpmap names dropped: too many distinct ones */
