@@ -13,7 +13,18 @@ feed(const char *file, const SipFound *f, gpointer engine)
     corr_engine_feed(engine, f);
 }
 
-/* Reads @files into a new engine; *@status gets the read status. */
+/* Reads @files into a new engine, RTP streams bound to its calls;
+ * *@status gets the read status. The media (*@media, caller frees with
+ * cli_media_free) must outlive the engine's use of stream pointers. */
+static CorrEngine *
+load_media(char **files, int *status, CliMedia **media)
+{
+    CorrEngine *e = corr_engine_new(NULL);
+    *media = cli_media_read(files, e, status);
+    return e;
+}
+
+/* Reads @files into a new engine (SIP only). */
 static CorrEngine *
 load(char **files, int *status)
 {
@@ -163,6 +174,18 @@ call_json(const CorrCall *c)
     for (guint i = 0; i < c->endpoints->len; i++)
         json_addr(b, &g_array_index(c->endpoints, SlAddr, i));
     json_builder_end_array(b);
+    json_builder_set_member_name(b, "streams");
+    json_builder_add_int_value(b, c->streams ? c->streams->len : 0);
+    json_builder_set_member_name(b, "mos_worst");
+    if (c->mos_worst >= 0)
+        json_builder_add_double_value(b, c->mos_worst);
+    else
+        json_builder_add_null_value(b);
+    json_builder_set_member_name(b, "mos_mean");
+    if (c->mos_mean >= 0)
+        json_builder_add_double_value(b, c->mos_mean);
+    else
+        json_builder_add_null_value(b);
     json_builder_set_member_name(b, "findings");
     json_builder_begin_array(b);
     for (guint i = 0; c->findings && i < c->findings->len; i++) {
@@ -205,8 +228,9 @@ csv_field(GString *out, const char *v)
 static void
 print_calls_text(GPtrArray *calls)
 {
-    printf("%-4s %-12s %-26s %-15s %-16s %-16s %6s %7s %9s %-7s %4s %5s\n", "ID", "KIND", "START",
-           "STATE", "CALLER", "CALLEE", "PDD", "SETUP", "DURATION", "HANGUP", "LEGS", "MSGS");
+    printf("%-4s %-12s %-26s %-15s %-16s %-16s %6s %7s %9s %-7s %4s %5s %4s %4s\n", "ID", "KIND",
+           "START", "STATE", "CALLER", "CALLEE", "PDD", "SETUP", "DURATION", "HANGUP", "LEGS",
+           "MSGS", "RTP", "MOS");
     for (guint i = 0; i < calls->len; i++) {
         const CorrCall *c = g_ptr_array_index(calls, i);
         char ts[SL_TIME_STRLEN];
@@ -214,9 +238,11 @@ print_calls_text(GPtrArray *calls)
         g_autofree char *pdd = ms_text(c->pdd_ms);
         g_autofree char *setup = ms_text(c->setup_ms);
         g_autofree char *dur = c->duration_s < 0 ? g_strdup("-") : g_strdup_printf("%.3f", c->duration_s);
-        printf("%-4u %-12s %-26s %-15s %-16s %-16s %6s %7s %9s %-7s %4u %5u\n", c->id,
+        g_autofree char *mos = c->mos_worst < 0 ? g_strdup("-") : g_strdup_printf("%.2f", c->mos_worst);
+        printf("%-4u %-12s %-26s %-15s %-16s %-16s %6s %7s %9s %-7s %4u %5u %4u %4s\n", c->id,
                corr_kind_name(c->kind), sl_time_format(c->start, ts), state, nz(c->caller),
-               nz(c->callee), pdd, setup, dur, nz(c->hangup_by), c->legs->len, c->msgs->len);
+               nz(c->callee), pdd, setup, dur, nz(c->hangup_by), c->legs->len, c->msgs->len,
+               c->streams ? c->streams->len : 0, mos);
         for (guint k = 1; k < c->legs->len; k++) {
             const CorrLeg *l = g_ptr_array_index(c->legs, k);
             printf("     leg %u: %s linked by %s (%s)\n", k + 1, l->call_id,
@@ -293,7 +319,8 @@ cli_cmd_calls(int argc, char **argv)
         g_printerr("sipladder-cli calls: --json and --csv exclude each other\n");
         return CLI_EXIT_USAGE;
     }
-    g_autoptr(CorrEngine) e = load(files, &st);
+    CliMedia *media = NULL;
+    CorrEngine *e = load_media(files, &st, &media);
     GPtrArray *calls = corr_engine_calls(e);
     if (json)
         print_calls_json(calls);
@@ -301,6 +328,8 @@ cli_cmd_calls(int argc, char **argv)
         print_calls_csv(calls);
     else
         print_calls_text(calls);
+    corr_engine_free(e);
+    cli_media_free(media);
     return st;
 }
 

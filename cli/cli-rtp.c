@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "corr-media.h"
 #include "rtp-stream.h"
 #include "sdp.h"
 
@@ -28,12 +29,16 @@ typedef struct {
     RtpStreamTable *table;
 } FileStreams;
 
-typedef struct {
+struct CliMedia {
     gboolean json, csv;
     GPtrArray *files;      /* FileStreams*, in reading order */
     FileStreams *cur;
     GHashTable *sip_seen;  /* "callid|cseq|method|src|dst[|status]" -> SlTime* */
-} RtpCtx;
+    CorrEngine *engine;    /* SIP correlation, to bind streams to calls */
+    GPtrArray *streams;    /* every file's RtpStream*, borrowed */
+    CorrStreamInfo *info;  /* parallel to streams */
+};
+typedef struct CliMedia RtpCtx;
 
 static void
 file_streams_free(gpointer p)
@@ -158,6 +163,8 @@ static void
 on_message(const char *file, const SipFound *f, gpointer user)
 {
     RtpCtx *ctx = user;
+    if (ctx->engine)
+        corr_engine_feed(ctx->engine, f);
     FileStreams *fs = ctx_file(ctx, file);
     const SipMsg *m = f->msg;
     if (!m->is_request && m->status >= 400)
@@ -258,7 +265,8 @@ json_string(JsonBuilder *b, const char *key, const char *v)
 }
 
 static void
-print_json(const FileStreams *fs, const RtpStream *s, guint id, bool first)
+print_json(const FileStreams *fs, const RtpStream *s, const CorrStreamInfo *in, guint id,
+           bool first)
 {
     char src[SL_ADDR_STRLEN], dst[SL_ADDR_STRLEN];
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -266,7 +274,15 @@ print_json(const FileStreams *fs, const RtpStream *s, guint id, bool first)
     json_int(b, "id", id);
     json_string(b, "file", fs->file);
     json_builder_set_member_name(b, "call");
-    json_builder_add_null_value(b);
+    if (in && in->call)
+        json_builder_add_int_value(b, in->call->id);
+    else
+        json_builder_add_null_value(b);
+    json_builder_set_member_name(b, "codec");
+    if (in && in->codec[0])
+        json_builder_add_string_value(b, in->codec);
+    else
+        json_builder_add_null_value(b);
     json_string(b, "src", sl_addr_str(&s->src, src));
     json_string(b, "dst", sl_addr_str(&s->dst, dst));
     g_autofree char *ssrc = g_strdup_printf("0x%08X", s->ssrc);
@@ -308,12 +324,21 @@ print_json(const FileStreams *fs, const RtpStream *s, guint id, bool first)
     json_double_or_null(b, "end", true, sl_time_to_seconds(s->last_ts));
     json_double_or_null(b, "start_rel", fs->has_first_frame, rel_seconds(fs, s->first_ts));
     json_double_or_null(b, "end_rel", fs->has_first_frame, rel_seconds(fs, s->last_ts));
-    json_builder_set_member_name(b, "r_factor");
-    json_builder_add_null_value(b);
-    json_builder_set_member_name(b, "mos");
-    json_builder_add_null_value(b);
+    json_double_or_null(b, "r_factor", in && in->r_factor >= 0, in ? in->r_factor : 0);
+    json_double_or_null(b, "mos", in && in->mos >= 0, in ? in->mos : 0);
     json_builder_set_member_name(b, "findings");
     json_builder_begin_array(b);
+    const CorrCall *c = in ? in->call : NULL;
+    for (guint i = 0; c && c->findings && i < c->findings->len; i++) {
+        const CorrFinding *f = g_ptr_array_index(c->findings, i);
+        if (f->stream != s->id)
+            continue;
+        json_builder_begin_object(b);
+        json_string(b, "kind", f->kind);
+        json_string(b, "text", f->text);
+        json_int(b, "frame", (gint64)f->frame);
+        json_builder_end_object(b);
+    }
     json_builder_end_array(b);
     json_builder_end_object(b);
     g_autoptr(JsonNode) node = json_builder_get_root(b);
@@ -414,7 +439,7 @@ print_all(RtpCtx *ctx)
             const RtpStream *s = g_ptr_array_index(streams, i);
             id++;
             if (ctx->json)
-                print_json(fs, s, id, id == 1);
+                print_json(fs, s, ctx->info ? &ctx->info[id - 1] : NULL, id, id == 1);
             else if (ctx->csv)
                 print_csv(fs, s, id);
             else
@@ -425,6 +450,48 @@ print_all(RtpCtx *ctx)
         printf("%s]}\n", id ? "\n" : "");
     else if (!ctx->csv)
         printf("==============================================================\n");
+}
+
+CliMedia *
+cli_media_read(char **files, CorrEngine *engine, int *status)
+{
+    CliMedia *ctx = g_new0(CliMedia, 1);
+    ctx->files = g_ptr_array_new_with_free_func(file_streams_free);
+    ctx->sip_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    ctx->engine = engine;
+    *status = cli_read_files_packets(files, on_message, on_packet, ctx);
+    if (ctx->cur)
+        rtp_stream_table_finish(ctx->cur->table);
+    ctx->streams = g_ptr_array_new();
+    for (guint f = 0; f < ctx->files->len; f++) {
+        const FileStreams *fs = g_ptr_array_index(ctx->files, f);
+        GPtrArray *st = rtp_stream_table_streams(fs->table);
+        for (guint i = 0; i < st->len; i++)
+            g_ptr_array_add(ctx->streams, g_ptr_array_index(st, i));
+    }
+    if (engine) {
+        corr_engine_finish(engine);
+        ctx->info = corr_media_bind(engine, ctx->streams);
+    }
+    return ctx;
+}
+
+GPtrArray *
+cli_media_streams(CliMedia *m)
+{
+    return m->streams;
+}
+
+void
+cli_media_free(CliMedia *m)
+{
+    if (!m)
+        return;
+    g_hash_table_destroy(m->sip_seen);
+    g_ptr_array_free(m->files, TRUE);
+    g_ptr_array_unref(m->streams);
+    g_free(m->info);
+    g_free(m);
 }
 
 int
@@ -459,14 +526,13 @@ cli_cmd_rtp(int argc, char **argv)
         g_printerr("sipladder-cli rtp: --json and --csv exclude each other\n");
         return CLI_EXIT_USAGE;
     }
-    ctx.files = g_ptr_array_new_with_free_func(file_streams_free);
-    ctx.sip_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    int status = cli_read_files_packets(files, on_message, on_packet, &ctx);
-    if (ctx.cur)
-        rtp_stream_table_finish(ctx.cur->table);
-    print_all(&ctx);
+    int status;
+    g_autoptr(CorrEngine) engine = corr_engine_new(NULL);
+    CliMedia *m = cli_media_read(files, engine, &status);
+    m->json = ctx.json;
+    m->csv = ctx.csv;
+    print_all(m);
     fflush(stdout);
-    g_hash_table_destroy(ctx.sip_seen);
-    g_ptr_array_free(ctx.files, TRUE);
+    cli_media_free(m);
     return status;
 }

@@ -48,6 +48,16 @@ typedef void (*CliPacketFunc)(const CliFileInfo *info, const CapPacket *pkt, gpo
 int cli_read_files_packets(char **files, CliMessageFunc msg_func, CliPacketFunc pkt_func,
                            gpointer user_data);
 
+/* Files read for their media: the RTP streams of every file (SDP of SIP
+ * setting up media as Wireshark does), and, when @engine is given, the SIP
+ * correlated there and the streams bound to its calls (the engine is
+ * finished). Caller owns (cli_media_free). */
+typedef struct CliMedia CliMedia;
+struct CorrEngine;
+CliMedia *cli_media_read(char **files, struct CorrEngine *engine, int *status);
+GPtrArray *cli_media_streams(CliMedia *m);   /* RtpStream*, borrowed */
+void cli_media_free(CliMedia *m);
+
 int cli_cmd_messages(int argc, char **argv);
 int cli_cmd_calls(int argc, char **argv);
 int cli_cmd_call(int argc, char **argv);

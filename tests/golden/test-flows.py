@@ -123,6 +123,14 @@ def flow4_b2bua_linked_by_media():
     assert (first_bye["src"], first_bye["dst"], first_bye["leg"]) == (B, P, 2), first_bye
     assert {m["leg"] for m in msgs if m["src"] == A or m["dst"] == A} == {1}
     assert {m["leg"] for m in msgs if m["src"] == B or m["dst"] == B} == {2}
+    # the media: two streams of the one call, between the phone and the
+    # gateway (not the B2BUA), G.729 as negotiated
+    assert c["streams"] == 2 and c["mos_worst"] is not None, c
+    streams = cli_json("rtp", "--json", os.path.join(SAMPLES, "flow4-b2bua.pcap"))["streams"]
+    ends = sorted((s["src"].split(":")[0], s["dst"].split(":")[0]) for s in streams)
+    assert ends == [("10.0.0.10", "10.0.0.50"), ("10.0.0.50", "10.0.0.10")], ends
+    assert all(s["call"] == c["id"] and s["codec"] == "G729" for s in streams), streams
+    assert all(3.5 < s["mos"] < 4.2 for s in streams), [s["mos"] for s in streams]
 
 
 @case

@@ -1,0 +1,303 @@
+/* sipladder: binding RTP streams to calls by SDP (RFC 3264 offer/answer:
+ * an m= line's connection address and port say where its author wants to
+ * receive), media findings, and each call's MOS. */
+#include <math.h>
+#include <string.h>
+
+#include "corr-media.h"
+#include "corr-private.h"
+#include "rtp-pt.h"
+#include "rtp-quality.h"
+
+/* A stream may start shortly before the SDP that announces it is seen
+ * (early media racing the 183, captures at another point). */
+#define SDP_SLACK (2 * SL_TIME_SECOND)
+#define GAP_MS 1000.0
+#define LOSS_FINDING_PCT 5.0
+
+typedef struct {
+    CorrCall *call;
+    const CorrMsg *msg;
+    const CorrMedia *media;
+} Announce;
+
+/* SDP endpoint (ip and port) -> GArray of Announce, over every live call. */
+static GHashTable *
+index_sdp(CorrEngine *e, GHashTable **by_ip)
+{
+    GHashTable *idx = g_hash_table_new_full(sl_addr_hash_func, sl_addr_equal_func, g_free,
+                                            (GDestroyNotify)g_array_unref);
+    *by_ip = g_hash_table_new_full(sl_addr_hash_func, sl_addr_equal_func, g_free,
+                                   (GDestroyNotify)g_array_unref);
+    GPtrArray *calls = corr_engine_calls(e);
+    for (guint i = 0; i < calls->len; i++) {
+        CorrCall *c = g_ptr_array_index(calls, i);
+        for (guint k = 0; k < c->msgs->len; k++) {
+            const CorrMsg *m = g_ptr_array_index(c->msgs, k);
+            if (!m->media || m->role != CORR_MSG_ORIGINAL)
+                continue;
+            for (guint j = 0; j < m->media->len; j++) {
+                const CorrMedia *md = &g_array_index(m->media, CorrMedia, j);
+                if (md->addr.family == SL_AF_NONE || md->addr.port == 0)
+                    continue;
+                Announce a = { c, m, md };
+                for (int pass = 0; pass < 2; pass++) {
+                    GHashTable *t = pass ? *by_ip : idx;
+                    SlAddr key = md->addr;
+                    if (pass)
+                        key.port = 0;
+                    GArray *list = g_hash_table_lookup(t, &key);
+                    if (!list) {
+                        list = g_array_new(FALSE, FALSE, sizeof(Announce));
+                        g_hash_table_insert(t, g_memdup2(&key, sizeof key), list);
+                    }
+                    g_array_append_val(list, a);
+                }
+            }
+        }
+    }
+    return idx;
+}
+
+/* The announcement that best explains a stream starting at @t: the latest
+ * one before it (with slack), else the first one after. */
+static const Announce *
+best(GArray *list, SlTime t)
+{
+    const Announce *before = NULL, *after = NULL;
+    for (guint i = 0; list && i < list->len; i++) {
+        const Announce *a = &g_array_index(list, Announce, i);
+        if (a->msg->ts <= t + SDP_SLACK) {
+            if (!before || a->msg->ts >= before->msg->ts)
+                before = a;
+        } else if (!after || a->msg->ts < after->msg->ts) {
+            after = a;
+        }
+    }
+    if (before && before->call->end + SDP_SLACK * 30 < t)
+        before = NULL; /* that call was long over: address reused */
+    return before ? before : after;
+}
+
+static bool
+call_announced(const CorrCall *c, const SlAddr *a)
+{
+    for (guint k = 0; k < c->msgs->len; k++) {
+        const CorrMsg *m = g_ptr_array_index(c->msgs, k);
+        for (guint j = 0; m->media && j < m->media->len; j++)
+            if (sl_addr_equal(&g_array_index(m->media, CorrMedia, j).addr, a))
+                return true;
+    }
+    return false;
+}
+
+static bool
+call_offers_pt(const CorrCall *c, unsigned pt)
+{
+    bool any = false;
+    for (guint k = 0; k < c->msgs->len; k++) {
+        const CorrMsg *m = g_ptr_array_index(c->msgs, k);
+        for (guint j = 0; m->media && j < m->media->len; j++) {
+            const CorrMedia *md = &g_array_index(m->media, CorrMedia, j);
+            for (guint p = 0; p < md->n_pts; p++) {
+                any = true;
+                if (md->pts[p] == pt)
+                    return true;
+            }
+        }
+    }
+    return !any; /* nothing offered: nothing to compare with */
+}
+
+static const CorrMsg *
+first_bye(const CorrCall *c)
+{
+    for (guint k = 0; k < c->msgs->len; k++) {
+        const CorrMsg *m = g_ptr_array_index(c->msgs, k);
+        if (m->is_request && m->method == SIP_METHOD_BYE && m->role == CORR_MSG_ORIGINAL)
+            return m;
+    }
+    return NULL;
+}
+
+/* The codec name of a payload type as the call's SDP named it, else the
+ * static table's name, into @out. */
+static void
+codec_of(const CorrCall *c, unsigned pt, char out[32])
+{
+    for (guint k = 0; c && k < c->msgs->len; k++) {
+        const CorrMsg *m = g_ptr_array_index(c->msgs, k);
+        for (guint j = 0; m->media && j < m->media->len; j++) {
+            const CorrMedia *md = &g_array_index(m->media, CorrMedia, j);
+            for (guint p = 0; p < md->n_pts; p++) {
+                if (md->pts[p] != pt)
+                    continue;
+                /* codecs lists "NAME/rate" in the order of pts */
+                g_auto(GStrv) names = g_strsplit(md->codecs, " ", -1);
+                if (p < g_strv_length(names)) {
+                    char *slash = strchr(names[p], '/');
+                    if (slash)
+                        *slash = '\0';
+                    g_strlcpy(out, names[p], 32);
+                    return;
+                }
+            }
+        }
+    }
+    const RtpPtInfo *info = rtp_pt_static(pt);
+    g_strlcpy(out, info ? info->name : rtp_stream_pt_short_name(pt), 32);
+}
+
+static void
+stream_findings(CorrCall *c, const RtpStream *s, const CorrStreamInfo *info)
+{
+    char src[SL_ADDR_STRLEN], dst[SL_ADDR_STRLEN];
+    sl_addr_str(&s->src, src);
+    sl_addr_str(&s->dst, dst);
+    if (!call_announced(c, &s->dst))
+        corr_call_add_finding(c, "unannounced-port", s->first_frame, 0, s->id,
+                              "RTP to %s, a port no SDP of the call announced", dst);
+    else if (!call_announced(c, &s->src))
+        corr_call_add_finding(c, "nat", s->first_frame, 0, s->id,
+                              "RTP from %s, an address or port no SDP of the call announced "
+                              "(NAT or a misconfigured media address)", src);
+    for (guint i = 0; s->payload_types && i < s->payload_types->len; i++) {
+        unsigned pt = g_array_index(s->payload_types, guint8, i);
+        if (!call_offers_pt(c, pt))
+            corr_call_add_finding(c, "payload-type", s->first_frame, 0, s->id,
+                                  "payload type %u from %s was not offered in SDP", pt, src);
+    }
+    if (s->has_delta && s->max_delta_ms > GAP_MS)
+        corr_call_add_finding(c, "gap", s->max_delta_frame, 0, s->id,
+                              "%.0f ms without RTP from %s", s->max_delta_ms, src);
+    if (s->lost_pct >= LOSS_FINDING_PCT)
+        corr_call_add_finding(c, "packet-loss", s->last_frame, 0, s->id,
+                              "%.1f %% of the packets from %s lost", s->lost_pct, src);
+    const CorrMsg *bye = first_bye(c);
+    if (bye && s->last_ts > bye->ts + SL_TIME_SECOND)
+        corr_call_add_finding(c, "media-after-bye", s->last_frame, 0, s->id,
+                              "RTP from %s went on %.1f s after the BYE (frame %" G_GUINT64_FORMAT ")",
+                              src, sl_time_to_seconds(s->last_ts - bye->ts), bye->frame);
+    (void)info;
+}
+
+static void
+call_findings(CorrCall *c)
+{
+    if (!c->streams)
+        return;
+    for (guint i = 0; i < c->streams->len; i++) {
+        const RtpStream *s = g_ptr_array_index(c->streams, i);
+        /* the same direction with another SSRC, starting after this one */
+        for (guint k = 0; k < c->streams->len; k++) {
+            const RtpStream *o = g_ptr_array_index(c->streams, k);
+            if (o != s && o->ssrc != s->ssrc && sl_addr_equal(&o->src, &s->src) &&
+                sl_addr_equal(&o->dst, &s->dst) && o->first_ts > s->first_ts &&
+                o->first_ts <= s->last_ts + SL_TIME_SECOND) {
+                corr_call_add_finding(c, "ssrc-change", o->first_frame, 0, o->id,
+                                      "SSRC changed from 0x%08X to 0x%08X mid-stream", s->ssrc,
+                                      o->ssrc);
+                break;
+            }
+        }
+    }
+    bool answered = c->state == CORR_STATE_IN_CALL || c->state == CORR_STATE_COMPLETED;
+    if (!answered)
+        return;
+    for (guint i = 0; i < c->streams->len; i++) {
+        const RtpStream *s = g_ptr_array_index(c->streams, i);
+        bool reverse = false;
+        for (guint k = 0; k < c->streams->len && !reverse; k++) {
+            const RtpStream *o = g_ptr_array_index(c->streams, k);
+            reverse = sl_addr_ip_equal(&o->src, &s->dst) && sl_addr_ip_equal(&o->dst, &s->src);
+        }
+        if (!reverse) {
+            char src[SL_ADDR_STRLEN], dst[SL_ADDR_STRLEN];
+            corr_call_add_finding(c, "one-way-audio", s->first_frame, 0, s->id,
+                                  "RTP flows from %s to %s but never back", sl_addr_str(&s->src, src),
+                                  sl_addr_str(&s->dst, dst));
+            return;
+        }
+    }
+}
+
+CorrStreamInfo *
+corr_media_bind(CorrEngine *e, GPtrArray *streams)
+{
+    GHashTable *by_ip;
+    GHashTable *idx = index_sdp(e, &by_ip);
+    CorrStreamInfo *info = g_new0(CorrStreamInfo, streams->len ? streams->len : 1);
+    GPtrArray *calls = corr_engine_calls(e);
+    for (guint i = 0; i < calls->len; i++) {
+        CorrCall *c = g_ptr_array_index(calls, i);
+        g_clear_pointer(&c->streams, g_ptr_array_unref);
+        c->mos_worst = c->mos_mean = -1;
+    }
+    for (guint i = 0; i < streams->len; i++) {
+        RtpStream *s = g_ptr_array_index(streams, i);
+        CorrStreamInfo *in = &info[i];
+        const Announce *a = best(g_hash_table_lookup(idx, &s->dst), s->first_ts);
+        if (!a)
+            a = best(g_hash_table_lookup(idx, &s->src), s->first_ts);
+        if (!a) {
+            SlAddr ip = s->dst;
+            ip.port = 0;
+            a = best(g_hash_table_lookup(by_ip, &ip), s->first_ts);
+        }
+        if (!a) {
+            SlAddr ip = s->src;
+            ip.port = 0;
+            a = best(g_hash_table_lookup(by_ip, &ip), s->first_ts);
+        }
+        unsigned pt = s->payload_types && s->payload_types->len
+                          ? g_array_index(s->payload_types, guint8, 0)
+                          : 0;
+        in->r_factor = in->mos = -1;
+        if (a) {
+            in->call = a->call;
+            in->leg = a->msg->leg;
+            s->owner = a->call;
+            if (!a->call->streams)
+                a->call->streams = g_ptr_array_new();
+            g_ptr_array_add(a->call->streams, s);
+        }
+        codec_of(in->call, pt, in->codec);
+        if (s->clock_rate && pt != 13 && pt != 19 && s->packets > 1 &&
+            g_ascii_strcasecmp(in->codec, "telephone-event") != 0) {
+            RtpQuality q;
+            RtpQualityState st;
+            rtp_quality_init(&st);
+            st.received = s->packets;
+            st.lost = s->lost > 0 ? (uint64_t)s->lost : 0;
+            st.bursts = st.lost; /* aggregate figures only: loss taken as random */
+            rtp_quality_result(&st, in->codec, s->has_delta ? s->mean_delta_ms : 20,
+                               s->has_jitter ? s->mean_jitter_ms : 0, -1, &q);
+            in->r_factor = q.r_factor;
+            in->mos = q.mos;
+        }
+    }
+    for (guint i = 0; i < calls->len; i++) {
+        CorrCall *c = g_ptr_array_index(calls, i);
+        if (!c->streams)
+            continue;
+        double sum = 0;
+        guint n = 0;
+        for (guint k = 0; k < c->streams->len; k++) {
+            const RtpStream *s = g_ptr_array_index(c->streams, k);
+            guint at = 0;
+            g_ptr_array_find(streams, s, &at);
+            stream_findings(c, s, &info[at]);
+            if (info[at].mos < 0)
+                continue;
+            sum += info[at].mos;
+            n++;
+            if (c->mos_worst < 0 || info[at].mos < c->mos_worst)
+                c->mos_worst = info[at].mos;
+        }
+        c->mos_mean = n ? sum / n : -1;
+        call_findings(c);
+    }
+    g_hash_table_destroy(idx);
+    g_hash_table_destroy(by_ip);
+    return info;
+}

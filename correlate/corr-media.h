@@ -1,0 +1,30 @@
+/* sipladder: RTP streams bound to calls through the SDP of their
+ * signalling, with the media findings and per-call voice quality. */
+#pragma once
+
+#include <glib.h>
+
+#include "corr.h"
+#include "rtp-stream.h"
+
+G_BEGIN_DECLS
+
+/* Per-stream voice quality and where the stream belongs. */
+typedef struct {
+    CorrCall *call;       /* NULL when no call's SDP names the stream */
+    CorrLeg *leg;         /* the leg whose SDP named it */
+    char codec[32];       /* encoding of the first payload type, as SDP named it */
+    double r_factor, mos; /* E-model (rtp-quality.h); -1 when not audio */
+} CorrStreamInfo;
+
+/* Binds every stream of @streams (RtpStream*, after
+ * rtp_stream_table_finish) to the call whose SDP announced its
+ * destination (else its source, else its addresses with another port),
+ * sets stream->owner, fills each call's streams, MOS and media findings
+ * (one-way audio, NAT, unannounced port, payload type outside the offer,
+ * SSRC change, gaps, media after BYE, loss). Call after
+ * corr_engine_finish(). Returns an array parallel to @streams (caller
+ * owns, g_free). */
+CorrStreamInfo *corr_media_bind(CorrEngine *e, GPtrArray *streams);
+
+G_END_DECLS
