@@ -326,6 +326,27 @@ print_json(const FileStreams *fs, const RtpStream *s, const CorrStreamInfo *in, 
     json_double_or_null(b, "end_rel", fs->has_first_frame, rel_seconds(fs, s->last_ts));
     json_double_or_null(b, "r_factor", in && in->r_factor >= 0, in ? in->r_factor : 0);
     json_double_or_null(b, "mos", in && in->mos >= 0, in ? in->mos : 0);
+    bool q = in && in->mos >= 0;
+    json_double_or_null(b, "burst_ratio", q, q ? in->quality.burst_ratio : 0);
+    json_builder_set_member_name(b, "max_burst");
+    if (q)
+        json_builder_add_int_value(b, (gint64)in->quality.max_burst);
+    else
+        json_builder_add_null_value(b);
+    json_builder_set_member_name(b, "jitter_buffer_discard_pct");
+    if (q) {
+        json_builder_begin_object(b);
+        for (int k = 0; k < RTP_JB_SIZES; k++) {
+            char key[16];
+            g_snprintf(key, sizeof key, "%ums", rtp_jb_sizes_ms[k]);
+            json_builder_set_member_name(b, key);
+            json_builder_add_double_value(b, in->quality.jb_discard_pct[k]);
+        }
+        json_builder_end_object(b);
+    } else {
+        json_builder_add_null_value(b);
+    }
+    json_double_or_null(b, "delay_ms", q, q ? in->quality.delay_ms : 0);
     json_builder_set_member_name(b, "findings");
     json_builder_begin_array(b);
     const CorrCall *c = in ? in->call : NULL;

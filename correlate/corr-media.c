@@ -264,16 +264,10 @@ corr_media_bind(CorrEngine *e, GPtrArray *streams)
         codec_of(in->call, pt, in->codec);
         if (s->clock_rate && pt != 13 && pt != 19 && s->packets > 1 &&
             g_ascii_strcasecmp(in->codec, "telephone-event") != 0) {
-            RtpQuality q;
-            RtpQualityState st;
-            rtp_quality_init(&st);
-            st.received = s->packets;
-            st.lost = s->lost > 0 ? (uint64_t)s->lost : 0;
-            st.bursts = st.lost; /* aggregate figures only: loss taken as random */
-            rtp_quality_result(&st, in->codec, s->has_delta ? s->mean_delta_ms : 20,
-                               s->has_jitter ? s->mean_jitter_ms : 0, -1, &q);
-            in->r_factor = q.r_factor;
-            in->mos = q.mos;
+            rtp_quality_result(&s->quality, in->codec, s->has_delta ? s->mean_delta_ms : 20,
+                               s->has_jitter ? s->mean_jitter_ms : 0, -1, &in->quality);
+            in->r_factor = in->quality.r_factor;
+            in->mos = in->quality.mos;
         }
     }
     for (guint i = 0; i < calls->len; i++) {

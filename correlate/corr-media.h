@@ -15,6 +15,7 @@ typedef struct {
     CorrLeg *leg;         /* the leg whose SDP named it */
     char codec[32];       /* encoding of the first payload type, as SDP named it */
     double r_factor, mos; /* E-model (rtp-quality.h); -1 when not audio */
+    RtpQuality quality;   /* loss, bursts, jitter buffers, delay (valid when mos >= 0) */
 } CorrStreamInfo;
 
 /* Binds every stream of @streams (RtpStream*, after

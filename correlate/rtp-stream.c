@@ -81,6 +81,8 @@ struct RtpStreamTable {
     guint max_streams, max_convs;
     SlTime origin;
     bool has_origin;
+    RtpPacketFunc packet_func; /* optional observer of every RTP packet */
+    gpointer packet_user;
     bool finished;
     RtpStreamTableStats stats;
 };
@@ -826,8 +828,18 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
         s->markers++;
     s->last_ts = pkt->ts;
     s->last_frame = pkt->frame;
+    rtp_quality_packet(&s->quality, pkt->ts, hdr.seq, hdr.timestamp, rate);
     t->stats.rtp++;
+    if (t->packet_func)
+        t->packet_func(s, pkt, hdr.payload, hdr.pt, name, rate, t->packet_user);
     return true;
+}
+
+void
+rtp_stream_table_set_packet_func(RtpStreamTable *t, RtpPacketFunc func, gpointer user_data)
+{
+    t->packet_func = func;
+    t->packet_user = user_data;
 }
 
 /* ---- the end ---- */

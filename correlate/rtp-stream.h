@@ -20,6 +20,7 @@
 
 #include "addr.h"
 #include "cap-packet.h"
+#include "rtp-quality.h"
 #include "sltime.h"
 
 G_BEGIN_DECLS
@@ -88,6 +89,7 @@ typedef struct RtpStream {
     bool problem;               /* tshark's "Problems?" column: wrong sequence or timestamp */
     bool from_sdp;         /* the address was announced in SDP (else heuristic) */
     gpointer owner;        /* for the correlation stage: the call (leave NULL) */
+    RtpQualityState quality; /* loss pattern and jitter buffers (rtp-quality.h) */
 
     /* constant-size internal state for the running computation (what
      * every packet touches first, the names last) */
@@ -156,6 +158,13 @@ void rtp_stream_table_expect_not_rtp(RtpStreamTable *t, const SlAddr *addr, SlTi
  * when it was taken as RTP. Never fails; bad input is counted. Packets
  * must come in capture order. */
 bool rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt);
+
+/* Called for every packet taken as RTP, after the stream's figures were
+ * updated: @name and @clock_rate are the payload type's as the table
+ * resolved them. Everything is borrowed for the call. */
+typedef void (*RtpPacketFunc)(RtpStream *s, const CapPacket *pkt, SlView payload, unsigned pt,
+                              const char *name, uint32_t clock_rate, gpointer user_data);
+void rtp_stream_table_set_packet_func(RtpStreamTable *t, RtpPacketFunc func, gpointer user_data);
 
 /* Computes the final figures (expected, lost, names...). Packets may not
  * be offered afterwards. */
