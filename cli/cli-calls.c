@@ -186,6 +186,24 @@ call_json(const CorrCall *c)
         json_builder_add_double_value(b, c->mos_mean);
     else
         json_builder_add_null_value(b);
+    json_builder_set_member_name(b, "dtmf");
+    json_builder_begin_array(b);
+    for (guint i = 0; c->dtmf && i < c->dtmf->len; i++) {
+        const CorrDtmf *d = &g_array_index(c->dtmf, CorrDtmf, i);
+        char digit[2] = { d->digit, 0 }, src[SL_ADDR_STRLEN];
+        json_builder_begin_object(b);
+        json_str(b, "digit", digit);
+        json_builder_set_member_name(b, "time");
+        json_builder_add_double_value(b, sl_time_to_seconds(d->ts));
+        json_builder_set_member_name(b, "frame");
+        json_builder_add_int_value(b, (gint64)d->frame);
+        json_str(b, "via", d->in_rtp ? "rfc4733" : "sip-info");
+        json_str(b, "src", sl_addr_str(&d->src, src));
+        json_int_or_null(b, "duration_ms", d->duration_ms ? (int64_t)d->duration_ms : -1);
+        json_int_or_null(b, "volume", d->volume);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
     json_builder_set_member_name(b, "findings");
     json_builder_begin_array(b);
     for (guint i = 0; c->findings && i < c->findings->len; i++) {

@@ -37,6 +37,7 @@ struct CliMedia {
     CorrEngine *engine;    /* SIP correlation, to bind streams to calls */
     GPtrArray *streams;    /* every file's RtpStream*, borrowed */
     CorrStreamInfo *info;  /* parallel to streams */
+    CorrMediaCollector *collector; /* DTMF events seen in the streams */
 };
 typedef struct CliMedia RtpCtx;
 
@@ -59,6 +60,8 @@ ctx_file(RtpCtx *ctx, const char *file)
     FileStreams *fs = g_new0(FileStreams, 1);
     fs->file = file;
     fs->table = rtp_stream_table_new();
+    if (ctx->collector)
+        rtp_stream_table_set_packet_func(fs->table, corr_media_packet, ctx->collector);
     g_ptr_array_add(ctx->files, fs);
     ctx->cur = fs;
     /* SIP state is per capture, as in Wireshark */
@@ -480,6 +483,7 @@ cli_media_read(char **files, CorrEngine *engine, int *status)
     ctx->files = g_ptr_array_new_with_free_func(file_streams_free);
     ctx->sip_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     ctx->engine = engine;
+    ctx->collector = engine ? corr_media_collector_new() : NULL;
     *status = cli_read_files_packets(files, on_message, on_packet, ctx);
     if (ctx->cur)
         rtp_stream_table_finish(ctx->cur->table);
@@ -492,7 +496,7 @@ cli_media_read(char **files, CorrEngine *engine, int *status)
     }
     if (engine) {
         corr_engine_finish(engine);
-        ctx->info = corr_media_bind(engine, ctx->streams);
+        ctx->info = corr_media_bind(engine, ctx->streams, ctx->collector);
     }
     return ctx;
 }
@@ -512,6 +516,7 @@ cli_media_free(CliMedia *m)
     g_ptr_array_free(m->files, TRUE);
     g_ptr_array_unref(m->streams);
     g_free(m->info);
+    corr_media_collector_free(m->collector);
     g_free(m);
 }
 

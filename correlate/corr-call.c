@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "corr-private.h"
+#include "rtp-event.h"
 
 static void
 finding_free(gpointer p)
@@ -34,6 +35,44 @@ corr_call_add_finding(CorrCall *call, const char *kind, uint64_t frame, guint fi
     f->file = file;
     f->stream = stream;
     g_ptr_array_add(call->findings, f);
+}
+
+static gint
+dtmf_cmp(gconstpointer a, gconstpointer b)
+{
+    const CorrDtmf *x = a, *y = b;
+    return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
+void
+corr_call_add_dtmf(CorrCall *call, const CorrDtmf *d)
+{
+    if (!call->dtmf)
+        call->dtmf = g_array_new(FALSE, FALSE, sizeof(CorrDtmf));
+    g_array_append_val(call->dtmf, *d);
+    g_array_sort(call->dtmf, dtmf_cmp);
+}
+
+/* DTMF sent as SIP INFO (application/dtmf-relay or application/dtmf). */
+static void
+info_dtmf(CorrCall *c)
+{
+    for (guint i = 0; i < c->msgs->len; i++) {
+        const CorrMsg *m = g_ptr_array_index(c->msgs, i);
+        if (!m->is_request || m->method != SIP_METHOD_INFO || m->role != CORR_MSG_ORIGINAL)
+            continue;
+        gsize len;
+        const void *raw = g_bytes_get_data(m->raw, &len);
+        SipMsg *sm = g_new0(SipMsg, 1);
+        sip_msg_parse(sl_view_make(raw, len), SIP_FRAMING_DATAGRAM, NULL, sm);
+        unsigned ms = 0;
+        char digit = sip_info_dtmf(sm->content_type, sm->body, &ms);
+        g_free(sm);
+        if (!digit)
+            continue;
+        CorrDtmf d = { digit, m->ts, m->frame, ms, -1, false, m->src };
+        corr_call_add_dtmf(c, &d);
+    }
 }
 
 /* Retransmissions beyond this in one transaction make a storm. */
@@ -81,6 +120,8 @@ corr_call_free(gpointer p)
         g_ptr_array_unref(c->findings);
     if (c->streams)
         g_ptr_array_unref(c->streams);
+    if (c->dtmf)
+        g_array_unref(c->dtmf);
     g_ptr_array_unref(c->legs);
     g_ptr_array_unref(c->msgs);
     g_array_unref(c->endpoints);
@@ -330,9 +371,12 @@ corr_call_compute(CorrCall *c, SlTime capture_end)
     }
     if (c->findings)
         g_ptr_array_set_size(c->findings, 0);
+    if (c->dtmf)
+        g_array_set_size(c->dtmf, 0);
     if (c->kind == CORR_KIND_CALL) {
         compute_call(c, capture_end);
         signalling_findings(c, capture_end);
+        info_dtmf(c);
     }
     else if (c->kind == CORR_KIND_REGISTRATION)
         compute_registration(c);

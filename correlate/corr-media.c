@@ -6,6 +6,7 @@
 
 #include "corr-media.h"
 #include "corr-private.h"
+#include "rtp-event.h"
 #include "rtp-pt.h"
 #include "rtp-quality.h"
 
@@ -221,8 +222,71 @@ call_findings(CorrCall *c)
     }
 }
 
+struct CorrMediaCollector {
+    GHashTable *events; /* RtpStream* -> GArray of CorrDtmf */
+    GHashTable *last_ts; /* RtpStream* -> RTP timestamp of the last event (+1) */
+};
+
+CorrMediaCollector *
+corr_media_collector_new(void)
+{
+    CorrMediaCollector *c = g_new0(CorrMediaCollector, 1);
+    c->events = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_array_unref);
+    c->last_ts = g_hash_table_new(NULL, NULL);
+    return c;
+}
+
+void
+corr_media_collector_free(CorrMediaCollector *c)
+{
+    if (!c)
+        return;
+    g_hash_table_destroy(c->events);
+    g_hash_table_destroy(c->last_ts);
+    g_free(c);
+}
+
+/* An RFC 4733 event is sent in several packets with one RTP timestamp
+ * (section 2.5.1.2); the digit counts once, its duration from the end
+ * packet. */
+void
+corr_media_packet(RtpStream *s, const CapPacket *pkt, SlView payload, unsigned pt,
+                  const char *name, uint32_t clock_rate, gpointer user)
+{
+    CorrMediaCollector *c = user;
+    if (!name || (g_ascii_strcasecmp(name, "telephone-event") != 0 &&
+                  g_ascii_strcasecmp(name, "rtpevent") != 0))
+        return;
+    RtpEvent ev;
+    if (rtp_event_parse(payload, &ev) != SL_OK || ev.event > 16)
+        return;
+    uint32_t ts;
+    SlView v = pkt->payload;
+    if (!sl_view_skip(&v, 4) || !sl_view_be32(&v, &ts))
+        return;
+    GArray *list = g_hash_table_lookup(c->events, s);
+    if (!list) {
+        list = g_array_new(FALSE, FALSE, sizeof(CorrDtmf));
+        g_hash_table_insert(c->events, s, list);
+    }
+    guint key = GPOINTER_TO_UINT(g_hash_table_lookup(c->last_ts, s));
+    unsigned rate = clock_rate ? clock_rate : 8000; /* RFC 4733: the audio's rate, 8000 usually */
+    if (key && key - 1 == ts && list->len) {
+        CorrDtmf *last = &g_array_index(list, CorrDtmf, list->len - 1);
+        last->duration_ms = (unsigned)((uint64_t)ev.duration * 1000 / rate);
+        return;
+    }
+    if (list->len >= 1000)
+        return; /* a bound per stream */
+    g_hash_table_insert(c->last_ts, s, GUINT_TO_POINTER(ts + 1));
+    CorrDtmf d = { rtp_event_char(ev.event), pkt->ts, pkt->frame,
+                   (unsigned)((uint64_t)ev.duration * 1000 / rate), ev.volume, true, pkt->src };
+    g_array_append_val(list, d);
+    (void)pt;
+}
+
 CorrStreamInfo *
-corr_media_bind(CorrEngine *e, GPtrArray *streams)
+corr_media_bind(CorrEngine *e, GPtrArray *streams, CorrMediaCollector *collector)
 {
     GHashTable *by_ip;
     GHashTable *idx = index_sdp(e, &by_ip);
@@ -260,6 +324,9 @@ corr_media_bind(CorrEngine *e, GPtrArray *streams)
             if (!a->call->streams)
                 a->call->streams = g_ptr_array_new();
             g_ptr_array_add(a->call->streams, s);
+            GArray *ev = collector ? g_hash_table_lookup(collector->events, s) : NULL;
+            for (guint k = 0; ev && k < ev->len; k++)
+                corr_call_add_dtmf(a->call, &g_array_index(ev, CorrDtmf, k));
         }
         codec_of(in->call, pt, in->codec);
         if (s->clock_rate && pt != 13 && pt != 19 && s->packets > 1 &&

@@ -18,14 +18,25 @@ typedef struct {
     RtpQuality quality;   /* loss, bursts, jitter buffers, delay (valid when mos >= 0) */
 } CorrStreamInfo;
 
+/* Collects RFC 4733 events per stream while a table reads packets: pass
+ * corr_media_packet with the collector as user data to
+ * rtp_stream_table_set_packet_func(). */
+typedef struct CorrMediaCollector CorrMediaCollector;
+CorrMediaCollector *corr_media_collector_new(void);
+void corr_media_collector_free(CorrMediaCollector *c);
+void corr_media_packet(RtpStream *s, const CapPacket *pkt, SlView payload, unsigned pt,
+                       const char *name, uint32_t clock_rate, gpointer collector);
+
 /* Binds every stream of @streams (RtpStream*, after
  * rtp_stream_table_finish) to the call whose SDP announced its
  * destination (else its source, else its addresses with another port),
  * sets stream->owner, fills each call's streams, MOS and media findings
  * (one-way audio, NAT, unannounced port, payload type outside the offer,
- * SSRC change, gaps, media after BYE, loss). Call after
+ * SSRC change, gaps, media after BYE, loss) and the DTMF digits that
+ * @collector (may be NULL) saw in them. Call after
  * corr_engine_finish(). Returns an array parallel to @streams (caller
  * owns, g_free). */
-CorrStreamInfo *corr_media_bind(CorrEngine *e, GPtrArray *streams);
+CorrStreamInfo *corr_media_bind(CorrEngine *e, GPtrArray *streams,
+                                CorrMediaCollector *collector);
 
 G_END_DECLS

@@ -182,6 +182,17 @@ typedef struct {
     guint stream;    /* RTP stream id, 0 for signalling findings */
 } CorrFinding;
 
+/* One DTMF digit: an RFC 4733 event in RTP, or a SIP INFO. */
+typedef struct {
+    char digit;
+    SlTime ts;
+    uint64_t frame;       /* the frame that started it */
+    unsigned duration_ms; /* 0 when not known */
+    int volume;           /* -dBm0 (RFC 4733), -1 for SIP INFO */
+    bool in_rtp;
+    SlAddr src;
+} CorrDtmf;
+
 struct CorrCall {
     guint id;            /* 1, 2, ... in start order after corr_engine_finish() */
     CorrKind kind;
@@ -209,6 +220,8 @@ struct CorrCall {
     unsigned result;     /* final status of the last transaction */
     GPtrArray *findings; /* CorrFinding*, owned; signalling ones from corr_engine_finish() */
     GPtrArray *streams;  /* RtpStream* bound by corr_media_bind(), borrowed; NULL when none */
+    GArray *dtmf;        /* CorrDtmf in time order: SIP INFO ones from corr_engine_finish(),
+                          * RTP ones added by corr_media_bind(); NULL when none */
     double mos_worst, mos_mean; /* over the bound streams; -1 when none */
     bool dead;           /* merged into another call */
     CorrCall *merged_into;

@@ -100,6 +100,13 @@ KNOWN = {
 
 
 
+# DTMF digits that INDEX.md names, in call order (RFC 4733 in RTP).
+DTMF = {
+    "goffinet-sip_captures/voip-extension.pcap": "204",
+    "lundgrel-sipp-scenarios/sipp_uac_Media_DTMF_Speex.pcap": "98765#",
+}
+
+
 def main():
     cli, capture = sys.argv[1], sys.argv[2]
     path = capture_path(capture)
@@ -125,6 +132,11 @@ def main():
         err = check(calls)
         if err:
             print(f"FAIL: {err}")
+            ok = False
+    if capture in DTMF:
+        digits = "".join(d["digit"] for c in got for d in c["dtmf"])
+        if digits != DTMF[capture]:
+            print(f"FAIL: DTMF {digits!r}, expected {DTMF[capture]!r}")
             ok = False
     print(f"{capture}: {len(got)} calls ({sum(len(c['call_ids']) for c in got)} Call-IDs); "
           f"INDEX.md {want}" + (f"; explained: {why}" if why else ""))
