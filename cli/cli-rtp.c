@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "corr-media.h"
+#include "rtcp-reports.h"
 #include "rtp-stream.h"
 #include "sdp.h"
 
@@ -27,6 +28,7 @@ typedef struct {
     SlTime first_frame_ts;
     bool has_first_frame;
     RtpStreamTable *table;
+    RtcpReports *rtcp;
 } FileStreams;
 
 struct CliMedia {
@@ -46,6 +48,7 @@ file_streams_free(gpointer p)
 {
     FileStreams *fs = p;
     rtp_stream_table_free(fs->table);
+    rtcp_reports_free(fs->rtcp);
     g_free(fs);
 }
 
@@ -60,6 +63,7 @@ ctx_file(RtpCtx *ctx, const char *file)
     FileStreams *fs = g_new0(FileStreams, 1);
     fs->file = file;
     fs->table = rtp_stream_table_new();
+    fs->rtcp = rtcp_reports_new();
     if (ctx->collector)
         rtp_stream_table_set_packet_func(fs->table, corr_media_packet, ctx->collector);
     g_ptr_array_add(ctx->files, fs);
@@ -209,8 +213,8 @@ on_packet(const CliFileInfo *info, const CapPacket *pkt, gpointer user)
         fs->has_first_frame = true;
         rtp_stream_table_set_time_origin(fs->table, info->first_frame_ts);
     }
-    if (pkt->transport == CAP_TRANSPORT_UDP)
-        rtp_stream_table_packet(fs->table, pkt);
+    if (pkt->transport == CAP_TRANSPORT_UDP && !rtp_stream_table_packet(fs->table, pkt))
+        rtcp_reports_packet(fs->rtcp, pkt);
 }
 
 /* ------------------------------------------------------------ output */
@@ -350,6 +354,44 @@ print_json(const FileStreams *fs, const RtpStream *s, const CorrStreamInfo *in, 
         json_builder_add_null_value(b);
     }
     json_double_or_null(b, "delay_ms", q, q ? in->quality.delay_ms : 0);
+    /* what RTCP said about this source: its own SR/SDES, the far end's
+     * report blocks about it, and RFC 3611 VoIP metrics */
+    const RtcpSourceReport *r = rtcp_reports_lookup(fs->rtcp, s->ssrc);
+    json_builder_set_member_name(b, "rtcp");
+    if (r) {
+        json_builder_begin_object(b);
+        json_int(b, "sender_reports", (gint64)r->sender_reports);
+        json_int(b, "receiver_reports", (gint64)r->receiver_blocks);
+        json_string(b, "cname", r->cname);
+        json_double_or_null(b, "fraction_lost_pct", r->receiver_blocks > 0,
+                            r->fraction_lost * 100.0 / 256.0);
+        json_int(b, "cumulative_lost", r->cumulative_lost);
+        json_double_or_null(b, "jitter_ms", r->receiver_blocks > 0 && s->clock_rate,
+                            s->clock_rate ? r->jitter * 1000.0 / s->clock_rate : 0);
+        json_double_or_null(b, "max_jitter_ms", r->receiver_blocks > 0 && s->clock_rate,
+                            s->clock_rate ? r->max_jitter * 1000.0 / s->clock_rate : 0);
+        json_double_or_null(b, "rtt_ms", r->rtt_ms >= 0, r->rtt_ms);
+        json_double_or_null(b, "max_rtt_ms", r->max_rtt_ms >= 0, r->max_rtt_ms);
+        json_builder_set_member_name(b, "bye");
+        json_builder_add_boolean_value(b, r->bye);
+        json_builder_set_member_name(b, "xr_voip");
+        if (r->has_voip) {
+            json_builder_begin_object(b);
+            json_double_or_null(b, "loss_pct", true, r->voip.loss_rate * 100.0 / 256.0);
+            json_double_or_null(b, "discard_pct", true, r->voip.discard_rate * 100.0 / 256.0);
+            json_int(b, "round_trip_delay_ms", r->voip.round_trip_delay);
+            json_int(b, "end_system_delay_ms", r->voip.end_system_delay);
+            json_double_or_null(b, "r_factor", r->voip.r_factor != 127, r->voip.r_factor);
+            json_double_or_null(b, "mos_lq", r->voip.mos_lq != 127, r->voip.mos_lq / 10.0);
+            json_double_or_null(b, "mos_cq", r->voip.mos_cq != 127, r->voip.mos_cq / 10.0);
+            json_builder_end_object(b);
+        } else {
+            json_builder_add_null_value(b);
+        }
+        json_builder_end_object(b);
+    } else {
+        json_builder_add_null_value(b);
+    }
     json_builder_set_member_name(b, "findings");
     json_builder_begin_array(b);
     const CorrCall *c = in ? in->call : NULL;
