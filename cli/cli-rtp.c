@@ -549,6 +549,14 @@ cli_media_streams(CliMedia *m)
     return m->streams;
 }
 
+const char *
+cli_media_codec(CliMedia *m, guint index)
+{
+    if (!m->info || index >= m->streams->len || !m->info[index].codec[0])
+        return NULL;
+    return m->info[index].codec;
+}
+
 void
 cli_media_free(CliMedia *m)
 {

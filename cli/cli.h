@@ -56,6 +56,8 @@ typedef struct CliMedia CliMedia;
 struct CorrEngine;
 CliMedia *cli_media_read(char **files, struct CorrEngine *engine, int *status);
 GPtrArray *cli_media_streams(CliMedia *m);   /* RtpStream*, borrowed */
+/* The codec of stream @index as the call's SDP named it; NULL when unknown. */
+const char *cli_media_codec(CliMedia *m, guint index);
 void cli_media_free(CliMedia *m);
 
 int cli_cmd_messages(int argc, char **argv);
@@ -63,5 +65,6 @@ int cli_cmd_calls(int argc, char **argv);
 int cli_cmd_call(int argc, char **argv);
 int cli_cmd_stats(int argc, char **argv);
 int cli_cmd_rtp(int argc, char **argv);
+int cli_cmd_audio(int argc, char **argv);
 
 G_END_DECLS

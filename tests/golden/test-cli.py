@@ -157,6 +157,52 @@ def text_line_per_message():
         assert m["call_id"] in line
 
 
+@case
+def audio_wav_with_lost_packets(tmp):
+    import struct
+    streams = json.loads(run("rtp", "--json", SAMPLE).stdout)["streams"]
+    s1 = streams[0]
+    assert s1["codec"] == "PCMU", s1
+    wav = os.path.join(tmp, "a.wav")
+    r = run("audio", "--stream", "1", "-o", wav, SAMPLE)
+    assert r.returncode == 0, r.stderr
+    with open(wav, "rb") as f:
+        data = f.read()
+    assert data[:4] == b"RIFF" and data[8:16] == b"WAVEfmt ", data[:16]
+    fmt, channels, rate, _, _, bits = struct.unpack("<HHIIHH", data[20:36])
+    assert (fmt, channels, rate, bits) == (1, 1, 8000, 16)
+    n = struct.unpack("<I", data[40:44])[0] // 2
+    assert n == s1["packets"] * 160, (n, s1["packets"])
+    if not shutil.which("editcap"):
+        return "SKIP editcap not installed"
+    # drop three RTP frames of that stream: the WAV keeps its length,
+    # the gap is silence
+    first = s1["first_frame"]
+    cut = os.path.join(tmp, "lossy.pcap")
+    subprocess.run(["editcap", SAMPLE, cut] + [str(first + k) for k in (40, 42, 44)], check=True)
+    lossy = json.loads(run("rtp", "--json", cut).stdout)["streams"]
+    assert sum(x["lost"] for x in lossy) == 3, [x["lost"] for x in lossy]
+    wav2 = os.path.join(tmp, "b.wav")
+    r = run("audio", "--stream", "1", "-o", wav2, cut)
+    assert r.returncode == 0 and "lost packets as silence" in r.stderr, r.stderr
+    with open(wav2, "rb") as f:
+        data2 = f.read()
+    assert len(data2) == len(data), (len(data2), len(data))
+    lost1 = next(x["lost"] for x in lossy if x["src"] == s1["src"] and x["dst"] == s1["dst"])
+    assert f", {lost1} lost packets as silence" in r.stderr, r.stderr
+
+
+@case
+def audio_refuses_what_it_cannot_decode(tmp):
+    g729 = os.path.join(os.path.dirname(SAMPLE), "flow4-b2bua.pcap")
+    r = run("audio", "--stream", "1", "-o", os.path.join(tmp, "x.wav"), g729)
+    assert r.returncode == 1 and "G729" in r.stderr, (r.returncode, r.stderr)
+    r = run("audio", "--stream", "99", "-o", os.path.join(tmp, "x.wav"), SAMPLE)
+    assert r.returncode == 1 and "no stream 99" in r.stderr, r.stderr
+    r = run("audio", SAMPLE)
+    assert r.returncode == 2
+
+
 def main():
     print(f"1..{len(cases)}")
     failed = 0
