@@ -32,7 +32,7 @@ typedef struct {
 } FileStreams;
 
 struct CliMedia {
-    gboolean json, csv;
+    gboolean json, csv, series;
     GPtrArray *files;      /* FileStreams*, in reading order */
     FileStreams *cur;
     GHashTable *sip_seen;  /* "callid|cseq|method|src|dst[|status]" -> SlTime* */
@@ -273,7 +273,7 @@ json_string(JsonBuilder *b, const char *key, const char *v)
 
 static void
 print_json(const FileStreams *fs, const RtpStream *s, const CorrStreamInfo *in, guint id,
-           bool first)
+           bool first, bool series, const CorrMediaCollector *collector)
 {
     char src[SL_ADDR_STRLEN], dst[SL_ADDR_STRLEN];
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -356,6 +356,21 @@ print_json(const FileStreams *fs, const RtpStream *s, const CorrStreamInfo *in, 
     json_double_or_null(b, "delay_ms", q, q ? in->quality.delay_ms : 0);
     /* what RTCP said about this source: its own SR/SDES, the far end's
      * report blocks about it, and RFC 3611 VoIP metrics */
+    if (series) {
+        const GArray *sec = corr_media_series(collector, s);
+        json_builder_set_member_name(b, "per_second");
+        json_builder_begin_array(b);
+        for (guint k = 0; sec && k < sec->len; k++) {
+            const CorrSecond *x = &g_array_index(sec, CorrSecond, k);
+            json_builder_begin_object(b);
+            json_int(b, "t", k);
+            json_int(b, "packets", x->packets);
+            json_int(b, "lost", x->lost);
+            json_double_or_null(b, "jitter_ms", s->clock_rate != 0, x->jitter_ms);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+    }
     const RtcpSourceReport *r = rtcp_reports_lookup(fs->rtcp, s->ssrc);
     json_builder_set_member_name(b, "rtcp");
     if (r) {
@@ -505,7 +520,8 @@ print_all(RtpCtx *ctx)
             const RtpStream *s = g_ptr_array_index(streams, i);
             id++;
             if (ctx->json)
-                print_json(fs, s, ctx->info ? &ctx->info[id - 1] : NULL, id, id == 1);
+                print_json(fs, s, ctx->info ? &ctx->info[id - 1] : NULL, id, id == 1,
+                           ctx->series, ctx->collector);
             else if (ctx->csv)
                 print_csv(fs, s, id);
             else
@@ -579,6 +595,8 @@ cli_cmd_rtp(int argc, char **argv)
         { "json", 'j', 0, G_OPTION_ARG_NONE, &ctx.json, "Print JSON (see docs/json.md)", NULL },
         { "csv", 0, 0, G_OPTION_ARG_NONE, &ctx.csv, "Print CSV (RFC 4180), one row per stream",
           NULL },
+        { "series", 0, 0, G_OPTION_ARG_NONE, &ctx.series,
+          "With --json: packets, loss and jitter per second of each stream", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE..." },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -607,6 +625,7 @@ cli_cmd_rtp(int argc, char **argv)
     CliMedia *m = cli_media_read(files, engine, &status);
     m->json = ctx.json;
     m->csv = ctx.csv;
+    m->series = ctx.series;
     print_all(m);
     fflush(stdout);
     cli_media_free(m);

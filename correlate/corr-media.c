@@ -222,10 +222,53 @@ call_findings(CorrCall *c)
     }
 }
 
+typedef struct {
+    GArray *seconds;    /* CorrSecond */
+    uint64_t lost_seen; /* quality.lost when the series last looked */
+} Series;
+
+static void
+series_free(gpointer p)
+{
+    Series *se = p;
+    g_array_unref(se->seconds);
+    g_free(se);
+}
+
 struct CorrMediaCollector {
     GHashTable *events; /* RtpStream* -> GArray of CorrDtmf */
     GHashTable *last_ts; /* RtpStream* -> RTP timestamp of the last event (+1) */
+    GHashTable *series;  /* RtpStream* -> Series* */
 };
+
+const GArray *
+corr_media_series(const CorrMediaCollector *c, const RtpStream *s)
+{
+    Series *se = c ? g_hash_table_lookup(c->series, s) : NULL;
+    return se ? se->seconds : NULL;
+}
+
+static void
+series_packet(CorrMediaCollector *c, RtpStream *s, const CapPacket *pkt)
+{
+    Series *se = g_hash_table_lookup(c->series, s);
+    if (!se) {
+        se = g_new0(Series, 1);
+        se->seconds = g_array_new(FALSE, TRUE, sizeof(CorrSecond));
+        g_hash_table_insert(c->series, s, se);
+    }
+    SlTime rel = pkt->ts - s->first_ts;
+    guint sec = rel > 0 ? (guint)(rel / SL_TIME_SECOND) : 0;
+    if (sec >= CORR_SERIES_MAX)
+        return;
+    if (sec >= se->seconds->len)
+        g_array_set_size(se->seconds, sec + 1);
+    CorrSecond *b = &g_array_index(se->seconds, CorrSecond, sec);
+    b->packets++;
+    b->lost += (uint32_t)(s->quality.lost - se->lost_seen);
+    se->lost_seen = s->quality.lost;
+    b->jitter_ms = (float)s->calc.jitter;
+}
 
 CorrMediaCollector *
 corr_media_collector_new(void)
@@ -233,6 +276,7 @@ corr_media_collector_new(void)
     CorrMediaCollector *c = g_new0(CorrMediaCollector, 1);
     c->events = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_array_unref);
     c->last_ts = g_hash_table_new(NULL, NULL);
+    c->series = g_hash_table_new_full(NULL, NULL, NULL, series_free);
     return c;
 }
 
@@ -243,6 +287,7 @@ corr_media_collector_free(CorrMediaCollector *c)
         return;
     g_hash_table_destroy(c->events);
     g_hash_table_destroy(c->last_ts);
+    g_hash_table_destroy(c->series);
     g_free(c);
 }
 
@@ -254,6 +299,7 @@ corr_media_packet(RtpStream *s, const CapPacket *pkt, SlView payload, unsigned p
                   const char *name, uint32_t clock_rate, gpointer user)
 {
     CorrMediaCollector *c = user;
+    series_packet(c, s, pkt);
     if (!name || (g_ascii_strcasecmp(name, "telephone-event") != 0 &&
                   g_ascii_strcasecmp(name, "rtpevent") != 0))
         return;

@@ -22,6 +22,20 @@ typedef struct {
  * corr_media_packet with the collector as user data to
  * rtp_stream_table_set_packet_func(). */
 typedef struct CorrMediaCollector CorrMediaCollector;
+
+/* One second of a stream, for plots: packets that arrived in it, packets
+ * found lost in it (sequence gaps), and the running jitter at its end. */
+typedef struct {
+    uint32_t packets;
+    uint32_t lost;
+    float jitter_ms;
+} CorrSecond;
+
+/* Seconds kept per stream at most (a day). */
+#define CORR_SERIES_MAX 86400
+
+/* The per-second series of @s (CorrSecond, from its first packet), or NULL. */
+const GArray *corr_media_series(const CorrMediaCollector *c, const RtpStream *s);
 CorrMediaCollector *corr_media_collector_new(void);
 void corr_media_collector_free(CorrMediaCollector *c);
 void corr_media_packet(RtpStream *s, const CapPacket *pkt, SlView payload, unsigned pt,

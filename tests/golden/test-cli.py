@@ -193,6 +193,21 @@ def audio_wav_with_lost_packets(tmp):
 
 
 @case
+def rtp_series_add_up():
+    streams = json.loads(run("rtp", "--json", "--series", SAMPLE).stdout)["streams"]
+    assert streams
+    for st in streams:
+        ps = st["per_second"]
+        span = st["end"] - st["start"]
+        assert len(ps) == int(span) + 1, (len(ps), span)
+        assert sum(x["packets"] for x in ps) == st["packets"]
+        assert sum(x["lost"] for x in ps) == max(st["lost"], 0)
+        assert all(40 <= x["packets"] <= 55 for x in ps[:-1]), ps
+    plain = json.loads(run("rtp", "--json", SAMPLE).stdout)["streams"]
+    assert "per_second" not in plain[0]
+
+
+@case
 def audio_refuses_what_it_cannot_decode(tmp):
     g729 = os.path.join(os.path.dirname(SAMPLE), "flow4-b2bua.pcap")
     r = run("audio", "--stream", "1", "-o", os.path.join(tmp, "x.wav"), g729)
