@@ -11,7 +11,7 @@ checked; anything else fails. Exits 77 (skip) without the shared folder.
 """
 import sys
 
-from public_index import capture_path, cli_json, index_count
+from public_index import prepare
 
 
 def legs_linked(call_id_pairs):
@@ -109,16 +109,10 @@ DTMF = {
 
 def main():
     cli, capture = sys.argv[1], sys.argv[2]
-    path = capture_path(capture)
-    if path is None:
-        print(f"skip: {capture} is absent")
-        return 77
-    want = index_count(capture, "Calls")
-    try:
-        calls = cli_json(cli, ["calls"], path, "calls")
-    except RuntimeError as e:
-        print(f"FAIL: {e}")
-        return 1
+    started = prepare(cli, capture, "Calls", ["calls"], "calls")
+    if isinstance(started, int):
+        return started
+    _, want, calls = started
     got = [c for c in calls if c["kind"] == "call"]
     delta, why, check = KNOWN.get(capture, (0, None, None))
     ok = True

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 
-from public_index import capture_path, cli_json, index_count
+from public_index import prepare
 
 # Differences we keep on purpose: capture -> (description, check)
 # A check receives (our frame set, our messages) and returns an error
@@ -78,16 +78,10 @@ def tshark_frames(path, capture):
 
 def main():
     cli, capture = sys.argv[1], sys.argv[2]
-    path = capture_path(capture)
-    if path is None:
-        print(f"skip: {capture} is absent")
-        return 77
-    want = index_count(capture, "SIP")
-    try:
-        msgs = cli_json(cli, ["messages"], path, "messages")
-    except RuntimeError as e:
-        print(f"FAIL: {e}")
-        return 1
+    started = prepare(cli, capture, "SIP", ["messages"], "messages")
+    if isinstance(started, int):
+        return started
+    path, want, msgs = started
     ours = {m["frame"] for m in msgs}
     delta, frames, why, check = KNOWN.get(capture, (0, [], None, None))
     ok = True

@@ -35,3 +35,19 @@ def cli_json(cli, args, path, key):
     if run.returncode != 0:
         raise RuntimeError(f"exit status {run.returncode}\n{run.stderr}")
     return json.loads(run.stdout)[key]
+
+
+def prepare(cli, capture, column, args, key):
+    """The common start of a check: (path, INDEX.md figure, the CLI's
+    list), or an exit status to return at once: 77 when the capture is
+    absent (skip), 1 when the CLI failed."""
+    path = capture_path(capture)
+    if path is None:
+        print(f"skip: {capture} is absent")
+        return 77
+    try:
+        items = cli_json(cli, args, path, key)
+    except RuntimeError as e:
+        print(f"FAIL: {e}")
+        return 1
+    return path, index_count(capture, column), items
