@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "corr-media.h"
+#include "flow-class.h"
 #include "rtcp-reports.h"
 #include "rtp-stream.h"
 #include "sdp.h"
@@ -40,6 +41,7 @@ struct CliMedia {
     GPtrArray *streams;    /* every file's RtpStream*, borrowed */
     CorrStreamInfo *info;  /* parallel to streams */
     CorrMediaCollector *collector; /* DTMF events seen in the streams */
+    FlowClassifier *classifier;    /* nDPI's opinion of each RTP flow */
 };
 typedef struct CliMedia RtpCtx;
 
@@ -213,8 +215,14 @@ on_packet(const CliFileInfo *info, const CapPacket *pkt, gpointer user)
         fs->has_first_frame = true;
         rtp_stream_table_set_time_origin(fs->table, info->first_frame_ts);
     }
-    if (pkt->transport == CAP_TRANSPORT_UDP && !rtp_stream_table_packet(fs->table, pkt))
+    if (pkt->transport != CAP_TRANSPORT_UDP)
+        return;
+    if (rtp_stream_table_packet(fs->table, pkt)) {
+        if (ctx->classifier)
+            flow_class_packet(ctx->classifier, pkt);
+    } else {
         rtcp_reports_packet(fs->rtcp, pkt);
+    }
 }
 
 /* ------------------------------------------------------------ output */
@@ -273,7 +281,8 @@ json_string(JsonBuilder *b, const char *key, const char *v)
 
 static void
 print_json(const FileStreams *fs, const RtpStream *s, const CorrStreamInfo *in, guint id,
-           bool first, bool series, const CorrMediaCollector *collector)
+           bool first, bool series, const CorrMediaCollector *collector,
+           FlowClassifier *classifier)
 {
     char src[SL_ADDR_STRLEN], dst[SL_ADDR_STRLEN];
     g_autoptr(JsonBuilder) b = json_builder_new();
@@ -325,6 +334,9 @@ print_json(const FileStreams *fs, const RtpStream *s, const CorrStreamInfo *in, 
     json_builder_add_boolean_value(b, s->problem);
     json_builder_set_member_name(b, "from_sdp");
     json_builder_add_boolean_value(b, s->from_sdp);
+    json_string(b, "found_by", s->from_sdp ? "sdp" : "heuristic");
+    json_string(b, "ndpi", flow_class_name(classifier ? flow_class_lookup(classifier, &s->src, &s->dst)
+                                                      : FLOW_CLASS_UNKNOWN));
     json_int(b, "first_frame", (gint64)s->first_frame);
     json_int(b, "last_frame", (gint64)s->last_frame);
     json_double_or_null(b, "start", true, sl_time_to_seconds(s->first_ts));
@@ -521,7 +533,7 @@ print_all(RtpCtx *ctx)
             id++;
             if (ctx->json)
                 print_json(fs, s, ctx->info ? &ctx->info[id - 1] : NULL, id, id == 1,
-                           ctx->series, ctx->collector);
+                           ctx->series, ctx->collector, ctx->classifier);
             else if (ctx->csv)
                 print_csv(fs, s, id);
             else
@@ -542,6 +554,7 @@ cli_media_read(char **files, CorrEngine *engine, int *status)
     ctx->sip_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     ctx->engine = engine;
     ctx->collector = engine ? corr_media_collector_new() : NULL;
+    ctx->classifier = flow_class_new();
     *status = cli_read_files_packets(files, on_message, on_packet, ctx);
     if (ctx->cur)
         rtp_stream_table_finish(ctx->cur->table);
@@ -583,6 +596,7 @@ cli_media_free(CliMedia *m)
     g_ptr_array_unref(m->streams);
     g_free(m->info);
     corr_media_collector_free(m->collector);
+    flow_class_free(m->classifier);
     g_free(m);
 }
 

@@ -54,6 +54,8 @@ def flow1_direct():
     assert c["retransmissions"] == 0 and c["duplicates"] == 0
     assert 150 <= c["pdd_ms"] <= 300 and 1100 <= c["setup_ms"] <= 1400, c
     assert 2.5 < c["duration_s"] < 3.5, c
+    streams = cli_json("rtp", "--json", os.path.join(SAMPLES, "flow1-direct.pcap"))["streams"]
+    assert [(x["found_by"], x["ndpi"], x["call"]) for x in streams] == [("sdp", "RTP", c["id"])] * 2
     got = arrows(call_msgs("flow1-direct.pcap", c["id"]))
     assert got == [(A, B, "INVITE"), (B, A, "100"), (B, A, "180"), (B, A, "200"),
                    (A, B, "ACK"), (A, B, "BYE"), (B, A, "200")], got
