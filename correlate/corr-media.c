@@ -110,6 +110,20 @@ call_offers_pt(const CorrCall *c, unsigned pt)
     return !any; /* nothing offered: nothing to compare with */
 }
 
+/* Whether any SDP of the call asked for media in one direction or none
+ * (sendonly, recvonly, inactive: hold, RFC 3264 section 8.4). */
+static bool
+call_has_hold(const CorrCall *c)
+{
+    for (guint k = 0; k < c->msgs->len; k++) {
+        const CorrMsg *m = g_ptr_array_index(c->msgs, k);
+        for (guint j = 0; m->media && j < m->media->len; j++)
+            if (g_strcmp0(g_array_index(m->media, CorrMedia, j).direction, "sendrecv") != 0)
+                return true;
+    }
+    return false;
+}
+
 static const CorrMsg *
 first_bye(const CorrCall *c)
 {
@@ -203,8 +217,8 @@ call_findings(CorrCall *c)
         }
     }
     bool answered = c->state == CORR_STATE_IN_CALL || c->state == CORR_STATE_COMPLETED;
-    if (!answered)
-        return;
+    if (!answered || call_has_hold(c))
+        return; /* on hold, media in one direction is what was asked for */
     for (guint i = 0; i < c->streams->len; i++) {
         const RtpStream *s = g_ptr_array_index(c->streams, i);
         bool reverse = false;

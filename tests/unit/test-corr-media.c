@@ -42,6 +42,22 @@ msg(const char *start, const char *cseq, const char *to_tag, const char *sdp_add
                            body);
 }
 
+/* A calls B and B answers @answer_pts (payload types, then attribute lines). */
+static CorrEngine *
+call_with_answer(const char *answer_pts)
+{
+    CorrEngine *e = corr_engine_new(NULL);
+    const char *A = "10.0.0.10:5060", *B = "10.0.0.50:5060";
+    g_autofree char *inv = msg("INVITE sip:2002@b SIP/2.0", "1 INVITE", NULL, "10.0.0.10", 6000, "0 8");
+    g_autofree char *ok = msg("SIP/2.0 200 OK", "1 INVITE", "tb", "10.0.0.50", 7000, answer_pts);
+    g_autofree char *ack = msg("ACK sip:2002@b SIP/2.0", "1 ACK", "tb", NULL, 0, NULL);
+    feed(e, 1, 0, A, B, inv);
+    feed(e, 2, 1000, B, A, ok);
+    feed(e, 3, 1010, A, B, ack);
+    corr_engine_finish(e);
+    return e;
+}
+
 /* A answers B: A offers 10.0.0.10:6000 (PCMU, PCMA), B answers 10.0.0.50:7000
  * (PCMU); answered at 1 s, BYE from A at 10 s. */
 static CorrEngine *
@@ -185,6 +201,22 @@ test_unannounced_port(void)
 }
 
 static void
+test_hold_is_not_one_way_audio(void)
+{
+    for (int hold = 0; hold < 2; hold++) {
+        g_autoptr(CorrEngine) e = call_with_answer(hold ? "0\r\na=sendonly" : "0");
+        GPtrArray *streams = g_ptr_array_new_with_free_func(stream_free);
+        g_ptr_array_add(streams, stream(1, "10.0.0.50:7000", "10.0.0.10:6000", 0x1, 1100, 9000, 0));
+        CorrStreamInfo *info = corr_media_bind(e, streams, NULL);
+        CorrCall *c = corr_engine_call_by_id(e, 1);
+        g_assert_cmpint(c->state, ==, CORR_STATE_IN_CALL);
+        g_assert_cmpint(has_finding(c, "one-way-audio", 1), ==, !hold);
+        g_free(info);
+        g_ptr_array_unref(streams);
+    }
+}
+
+static void
 test_dtmf_collector(void)
 {
     g_autoptr(CorrEngine) e = one_call();
@@ -234,5 +266,6 @@ main(int argc, char **argv)
     g_test_add_func("/media/findings", test_findings);
     g_test_add_func("/media/unannounced-port", test_unannounced_port);
     g_test_add_func("/media/dtmf", test_dtmf_collector);
+    g_test_add_func("/media/hold", test_hold_is_not_one_way_audio);
     return g_test_run();
 }
