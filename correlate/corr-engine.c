@@ -607,6 +607,9 @@ link_by_headers(CorrEngine *e, CorrLeg *leg, const CorrMsg *m, const SipMsg *sm)
     }
 }
 
+/* Whether the two legs have a signalling host in common (the B2BUA). The
+ * first ten messages of each are enough: a leg's hosts appear at once, and
+ * the check stays cheap on long legs. */
 static bool
 legs_share_host(const CorrLeg *a, const CorrLeg *b)
 {

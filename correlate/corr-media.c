@@ -13,6 +13,9 @@
 /* A stream may start shortly before the SDP that announces it is seen
  * (early media racing the 183, captures at another point). */
 #define SDP_SLACK (2 * SL_TIME_SECOND)
+/* An address announced by a call that ended longer ago than this has
+ * been reused by someone else. */
+#define REUSE_AFTER (60 * SL_TIME_SECOND)
 #define GAP_MS 1000.0
 #define LOSS_FINDING_PCT 5.0
 
@@ -75,7 +78,7 @@ best(GArray *list, SlTime t)
             after = a;
         }
     }
-    if (before && before->call->end + SDP_SLACK * 30 < t)
+    if (before && before->call->end + REUSE_AFTER < t)
         before = NULL; /* that call was long over: address reused */
     return before ? before : after;
 }
