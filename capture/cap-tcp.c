@@ -11,9 +11,6 @@
 /* A hole older than this (capture time) is skipped at the next segment. */
 #define TCP_HOLE_TIMEOUT (2 * SL_TIME_SECOND)
 
-typedef struct {
-    SlAddr src, dst;
-} TcpKey;
 
 typedef struct {
     uint32_t seq;
@@ -22,7 +19,7 @@ typedef struct {
 } Pending;
 
 struct CapTcpStream {
-    TcpKey key;
+    SlAddrPair key;       /* source, destination */
     bool have_seq;
     bool ignored;
     bool gap;             /* a hole was skipped since the last delivery */
@@ -42,26 +39,12 @@ struct CapTcpStream {
 };
 
 struct CapTcpTable {
-    GHashTable *streams; /* TcpKey* -> CapTcpStream* */
+    GHashTable *streams; /* SlAddrPair* -> CapTcpStream* */
     GQueue lru;          /* least recently used first */
     size_t held;
     CapLimits limits;
     CapStats *stats;
 };
-
-static guint
-key_hash(gconstpointer p)
-{
-    const TcpKey *k = p;
-    return sl_addr_hash(&k->src) * 31 + sl_addr_hash(&k->dst);
-}
-
-static gboolean
-key_equal(gconstpointer a, gconstpointer b)
-{
-    const TcpKey *x = a, *y = b;
-    return sl_addr_equal(&x->src, &y->src) && sl_addr_equal(&x->dst, &y->dst);
-}
 
 static void
 pending_clear(CapTcpStream *s)
@@ -97,7 +80,7 @@ CapTcpTable *
 cap_tcp_table_new(const CapLimits *limits, CapStats *stats)
 {
     CapTcpTable *t = g_new0(CapTcpTable, 1);
-    t->streams = g_hash_table_new_full(key_hash, key_equal, NULL, stream_free);
+    t->streams = g_hash_table_new_full(sl_addr_pair_hash, sl_addr_pair_equal, NULL, stream_free);
     g_queue_init(&t->lru);
     t->limits = *limits;
     t->stats = stats;
@@ -145,7 +128,7 @@ expire(CapTcpTable *t, SlTime now)
 static CapTcpStream *
 stream_get(CapTcpTable *t, const CapPacket *pkt)
 {
-    TcpKey key = { pkt->src, pkt->dst };
+    SlAddrPair key = { pkt->src, pkt->dst };
     CapTcpStream *s = g_hash_table_lookup(t->streams, &key);
     if (s) {
         /* most recently used goes last */

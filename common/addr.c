@@ -73,6 +73,28 @@ sl_addr_equal_func(gconstpointer a, gconstpointer b)
     return sl_addr_equal(a, b);
 }
 
+void
+sl_addr_pair_init_unordered(SlAddrPair *p, const SlAddr *x, const SlAddr *y)
+{
+    bool swap = sl_addr_compare(x, y) > 0;
+    p->first = swap ? *y : *x;
+    p->second = swap ? *x : *y;
+}
+
+guint
+sl_addr_pair_hash(gconstpointer p)
+{
+    const SlAddrPair *k = p;
+    return sl_addr_hash(&k->first) * 31 + sl_addr_hash(&k->second);
+}
+
+gboolean
+sl_addr_pair_equal(gconstpointer a, gconstpointer b)
+{
+    const SlAddrPair *x = a, *y = b;
+    return sl_addr_equal(&x->first, &y->first) && sl_addr_equal(&x->second, &y->second);
+}
+
 char *
 sl_addr_ip_str(const SlAddr *a, char buf[SL_ADDR_IP_STRLEN])
 {

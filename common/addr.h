@@ -32,6 +32,18 @@ guint sl_addr_hash(const SlAddr *a);
 guint sl_addr_hash_func(gconstpointer a);
 gboolean sl_addr_equal_func(gconstpointer a, gconstpointer b);
 
+/* Two endpoints as one hash key: a direction (first = source) or, made
+ * with sl_addr_pair_init_unordered(), a conversation in either direction. */
+typedef struct {
+    SlAddr first, second;
+} SlAddrPair;
+
+/* Orders the two so that both directions give the same pair. */
+void sl_addr_pair_init_unordered(SlAddrPair *p, const SlAddr *x, const SlAddr *y);
+/* GHashTable adaptors over SlAddrPair pointers. */
+guint sl_addr_pair_hash(gconstpointer p);
+gboolean sl_addr_pair_equal(gconstpointer a, gconstpointer b);
+
 /* Writes the address without port into @buf and returns @buf. */
 char *sl_addr_ip_str(const SlAddr *a, char buf[SL_ADDR_IP_STRLEN]);
 /* Writes "ip:port" (IPv6 as "[ip]:port") into @buf and returns @buf. */

@@ -11,11 +11,7 @@
 #define MAX_PAYLOAD 512 /* what nDPI needs to decide; the rest is not copied */
 
 typedef struct {
-    SlAddr a, b; /* a < b */
-} FlowKey;
-
-typedef struct {
-    FlowKey key;
+    SlAddrPair key; /* unordered */
     struct ndpi_flow_struct *flow; /* freed once decided */
     unsigned packets;
     FlowClassKind kind;
@@ -23,7 +19,7 @@ typedef struct {
 
 struct FlowClassifier {
     struct ndpi_detection_module_struct *ndpi;
-    GHashTable *flows; /* FlowKey* -> Flow* */
+    GHashTable *flows; /* SlAddrPair* -> Flow* */
 };
 
 const char *
@@ -43,20 +39,6 @@ flow_class_name(FlowClassKind k)
     case FLOW_CLASS_UNKNOWN: break;
     }
     return "unknown";
-}
-
-static guint
-key_hash(gconstpointer p)
-{
-    const FlowKey *k = p;
-    return sl_addr_hash(&k->a) * 31 + sl_addr_hash(&k->b);
-}
-
-static gboolean
-key_equal(gconstpointer x, gconstpointer y)
-{
-    const FlowKey *a = x, *b = y;
-    return sl_addr_equal(&a->a, &b->a) && sl_addr_equal(&a->b, &b->b);
 }
 
 static void
@@ -80,7 +62,7 @@ flow_class_new(void)
     ndpi_finalize_initialization(ndpi);
     FlowClassifier *fc = g_new0(FlowClassifier, 1);
     fc->ndpi = ndpi;
-    fc->flows = g_hash_table_new_full(key_hash, key_equal, NULL, flow_free);
+    fc->flows = g_hash_table_new_full(sl_addr_pair_hash, sl_addr_pair_equal, NULL, flow_free);
     return fc;
 }
 
@@ -92,14 +74,6 @@ flow_class_free(FlowClassifier *fc)
     g_hash_table_destroy(fc->flows);
     ndpi_exit_detection_module(fc->ndpi);
     g_free(fc);
-}
-
-static void
-key_init(FlowKey *k, const SlAddr *x, const SlAddr *y)
-{
-    bool swap = sl_addr_compare(x, y) > 0;
-    k->a = swap ? *y : *x;
-    k->b = swap ? *x : *y;
 }
 
 static FlowClassKind
@@ -163,8 +137,8 @@ flow_class_packet(FlowClassifier *fc, const CapPacket *pkt)
     if (pkt->transport != CAP_TRANSPORT_UDP ||
         (pkt->src.family != SL_AF_INET && pkt->src.family != SL_AF_INET6))
         return FLOW_CLASS_UNKNOWN;
-    FlowKey key;
-    key_init(&key, &pkt->src, &pkt->dst);
+    SlAddrPair key;
+    sl_addr_pair_init_unordered(&key, &pkt->src, &pkt->dst);
     Flow *f = g_hash_table_lookup(fc->flows, &key);
     if (!f) {
         if (g_hash_table_size(fc->flows) >= MAX_FLOWS)
@@ -202,8 +176,8 @@ flow_class_packet(FlowClassifier *fc, const CapPacket *pkt)
 FlowClassKind
 flow_class_lookup(FlowClassifier *fc, const SlAddr *a, const SlAddr *b)
 {
-    FlowKey key;
-    key_init(&key, a, b);
+    SlAddrPair key;
+    sl_addr_pair_init_unordered(&key, a, b);
     Flow *f = g_hash_table_lookup(fc->flows, &key);
     return f ? f->kind : FLOW_CLASS_UNKNOWN;
 }
