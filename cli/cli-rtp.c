@@ -2,13 +2,9 @@
  * Stream Analysis figures (text like `tshark -z rtp,streams`, JSON, CSV).
  *
  * SDP carried by SIP sets up media the way Wireshark 4.0 does with its
- * default preferences (packet-sip.c, packet-sdp.c; sip.delay_sdp_changes
- * off): the SDP of a request takes effect at once; the SDP of a 2xx takes
- * effect as of its request (so it does not replace what a 183 set up in
- * between); the SDP of 1xx and 3xx responses, and of a retransmitted 2xx
- * (UDP), at once; the SDP of 4xx-6xx never; a retransmitted request (UDP)
- * changes nothing. Only SIP is read: Wireshark also applies the SDP of
- * H.248/Megaco and MGCP, which can differ (tests/public/check-rtp.py). */
+ * default preferences (correlate/corr-load.h). Only SIP is read: Wireshark
+ * also applies the SDP of H.248/Megaco and MGCP, which can differ
+ * (tests/public/check-rtp.py). */
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,212 +14,14 @@
 #include "flow-class.h"
 #include "rtcp-reports.h"
 #include "rtp-stream.h"
-#include "sdp.h"
 
-/* Bound on remembered SIP requests and responses (the table is emptied
- * when full: only retransmission detection and 2xx timing suffer). */
-#define RTP_SIP_MEMORY 65536
-
-typedef struct {
-    const char *file;
-    SlTime first_frame_ts;
-    bool has_first_frame;
-    RtpStreamTable *table;
-    RtcpReports *rtcp;
-} FileStreams;
+typedef CorrLoadFile FileStreams;
 
 struct CliMedia {
     gboolean json, csv, series;
-    GPtrArray *files;      /* FileStreams*, in reading order */
-    FileStreams *cur;
-    GHashTable *sip_seen;  /* "callid|cseq|method|src|dst[|status]" -> SlTime* */
-    CorrEngine *engine;    /* SIP correlation, to bind streams to calls */
-    GPtrArray *streams;    /* every file's RtpStream*, borrowed */
-    CorrStreamInfo *info;  /* parallel to streams */
-    CorrMediaCollector *collector; /* DTMF events seen in the streams */
-    FlowClassifier *classifier;    /* nDPI's opinion of each RTP flow */
+    CorrLoad *load;
 };
 typedef struct CliMedia RtpCtx;
-
-static void
-file_streams_free(gpointer p)
-{
-    FileStreams *fs = p;
-    rtp_stream_table_free(fs->table);
-    rtcp_reports_free(fs->rtcp);
-    g_free(fs);
-}
-
-/* The table of @file (files are read one after the other). */
-static FileStreams *
-ctx_file(RtpCtx *ctx, const char *file)
-{
-    if (ctx->cur && ctx->cur->file == file)
-        return ctx->cur;
-    if (ctx->cur)
-        rtp_stream_table_finish(ctx->cur->table);
-    FileStreams *fs = g_new0(FileStreams, 1);
-    fs->file = file;
-    fs->table = rtp_stream_table_new();
-    fs->rtcp = rtcp_reports_new();
-    if (ctx->collector)
-        rtp_stream_table_set_packet_func(fs->table, corr_media_packet, ctx->collector);
-    g_ptr_array_add(ctx->files, fs);
-    ctx->cur = fs;
-    /* SIP state is per capture, as in Wireshark */
-    g_hash_table_remove_all(ctx->sip_seen);
-    return fs;
-}
-
-/* ------------------------------------------------------------ SDP */
-
-static char *
-sip_key(const SipMsg *m, const SlAddr *src, const SlAddr *dst, bool with_status)
-{
-    char a[SL_ADDR_STRLEN], b[SL_ADDR_STRLEN];
-    g_autofree char *call_id = sl_view_dup(m->call_id);
-    g_autofree char *method = sl_view_dup(m->is_request ? m->method_name : m->cseq_method_name);
-    if (with_status)
-        return g_strdup_printf("%s|%u|%s|%s|%s|%u", call_id, m->cseq, method, sl_addr_str(src, a),
-                               sl_addr_str(dst, b), m->status);
-    return g_strdup_printf("%s|%u|%s|%s|%s", call_id, m->cseq, method, sl_addr_str(src, a),
-                           sl_addr_str(dst, b));
-}
-
-/* Remembers @key; returns the time it was first seen, or -1 if new. */
-static SlTime
-sip_remember(RtpCtx *ctx, char *key, SlTime ts)
-{
-    SlTime *seen = g_hash_table_lookup(ctx->sip_seen, key);
-    if (seen) {
-        g_free(key);
-        return *seen;
-    }
-    if (g_hash_table_size(ctx->sip_seen) >= RTP_SIP_MEMORY)
-        g_hash_table_remove_all(ctx->sip_seen);
-    SlTime *v = g_new(SlTime, 1);
-    *v = ts;
-    g_hash_table_insert(ctx->sip_seen, key, v);
-    return -1;
-}
-
-/* Whether the a=rtpmap of @r wrote a clock rate ("name/rate"): Wireshark
- * ignores an rtpmap without one. @r->encoding is a view into @body. */
-static bool
-rtpmap_has_rate(SlView body, const SdpRtpmap *r)
-{
-    if (r->encoding.p < body.p || r->encoding.p > body.p + body.len)
-        return false; /* a static name, not from this body */
-    size_t end = sl_view_offset(body, r->encoding) + r->encoding.len;
-    return sl_view_at(body, end) == '/';
-}
-
-static bool
-is_udptl(SlView proto)
-{
-    return sl_view_ieq_str(proto, "udptl");
-}
-
-/* Applies the media of @sdp from @setup (packet-sdp.c apply_sdp_transport:
- * RTP media with an IP connection and a port; media sharing a port are
- * bundled into the first one, whose payload map gets all their types;
- * T.38 over UDPTL on IPv4 when the media is not RTP). */
-static void
-apply_sdp(RtpStreamTable *t, SlView body, const Sdp *sdp, SlTime setup)
-{
-    for (size_t i = 0; i < sdp->n_media; i++) {
-        const SdpMedia *m = &sdp->media[i];
-        if (m->port == 0 || !m->has_conn)
-            continue;
-        if (!m->is_rtp) {
-            if (is_udptl(m->proto) && m->conn.family == SL_AF_INET)
-                rtp_stream_table_expect_not_rtp(t, &m->conn, setup);
-            continue;
-        }
-        bool bundled_later = false;
-        for (size_t j = 0; j < i; j++)
-            if (sdp->media[j].is_rtp && sdp->media[j].port == m->port && sdp->media[j].has_conn)
-                bundled_later = true;
-        if (bundled_later)
-            continue;
-        RtpPayloadMap map[SDP_MAX_MEDIA * SDP_MAX_FORMATS];
-        size_t n = 0;
-        for (size_t j = i; j < sdp->n_media; j++) {
-            const SdpMedia *o = &sdp->media[j];
-            if (j != i && (!o->is_rtp || o->port != m->port))
-                continue;
-            for (size_t k = 0; k < o->n_rtpmap; k++) {
-                const SdpRtpmap *r = &o->rtpmap[k];
-                if (r->pt < 96 || !rtpmap_has_rate(body, r))
-                    continue;
-                map[n].pt = r->pt;
-                map[n].name = sl_view_dup(r->encoding);
-                map[n].clock_rate = r->clock_rate;
-                n++;
-            }
-        }
-        rtp_stream_table_expect(t, &m->conn, setup, map, n);
-        for (size_t k = 0; k < n; k++)
-            g_free(map[k].name);
-    }
-}
-
-static void
-on_message(const char *file, const SipFound *f, gpointer user)
-{
-    RtpCtx *ctx = user;
-    if (ctx->engine)
-        corr_engine_feed(ctx->engine, f);
-    FileStreams *fs = ctx_file(ctx, file);
-    const SipMsg *m = f->msg;
-    if (!m->is_request && m->status >= 400)
-        return; /* a rejected offer changes nothing */
-    SlView body;
-    if (!sip_msg_find_sdp(m, 4, &body))
-        return;
-    const CapPacket *pkt = f->pkt;
-    bool udp = f->transport == SIP_TRANSPORT_UDP;
-    SlTime setup = pkt->ts;
-    if (m->is_request) {
-        SlTime first = sip_remember(ctx, sip_key(m, &pkt->src, &pkt->dst, false), pkt->ts);
-        if (first >= 0 && udp)
-            return; /* a retransmission */
-    } else {
-        SlTime again = sip_remember(ctx, sip_key(m, &pkt->src, &pkt->dst, true), pkt->ts);
-        if (m->status >= 200 && m->status < 300 && !(again >= 0 && udp)) {
-            /* an answer takes effect as of its request */
-            g_autofree char *req = sip_key(m, &pkt->dst, &pkt->src, false);
-            SlTime *req_ts = g_hash_table_lookup(ctx->sip_seen, req);
-            if (req_ts)
-                setup = *req_ts;
-        }
-    }
-    Sdp sdp;
-    SlError err = { 0 };
-    if (sdp_parse(body, &sdp, &err) == SL_ERR_NOT_MINE)
-        return;
-    apply_sdp(fs->table, body, &sdp, setup);
-}
-
-static void
-on_packet(const CliFileInfo *info, const CapPacket *pkt, gpointer user)
-{
-    RtpCtx *ctx = user;
-    FileStreams *fs = ctx_file(ctx, info->file);
-    if (!fs->has_first_frame && info->has_first_frame) {
-        fs->first_frame_ts = info->first_frame_ts;
-        fs->has_first_frame = true;
-        rtp_stream_table_set_time_origin(fs->table, info->first_frame_ts);
-    }
-    if (pkt->transport != CAP_TRANSPORT_UDP)
-        return;
-    if (rtp_stream_table_packet(fs->table, pkt)) {
-        if (ctx->classifier)
-            flow_class_packet(ctx->classifier, pkt);
-    } else {
-        rtcp_reports_packet(fs->rtcp, pkt);
-    }
-}
 
 /* ------------------------------------------------------------ output */
 
@@ -524,24 +322,22 @@ print_all(RtpCtx *ctx)
         print_csv_header();
     else
         print_text_header();
-    guint id = 0;
-    for (guint f = 0; f < ctx->files->len; f++) {
-        const FileStreams *fs = g_ptr_array_index(ctx->files, f);
-        GPtrArray *streams = rtp_stream_table_streams(fs->table);
-        for (guint i = 0; i < streams->len; i++) {
-            const RtpStream *s = g_ptr_array_index(streams, i);
-            id++;
-            if (ctx->json)
-                print_json(fs, s, ctx->info ? &ctx->info[id - 1] : NULL, id, id == 1,
-                           ctx->series, ctx->collector, ctx->classifier);
-            else if (ctx->csv)
-                print_csv(fs, s, id);
-            else
-                print_text(fs, s);
-        }
+    GPtrArray *streams = corr_load_streams(ctx->load);
+    const CorrStreamInfo *info = corr_load_stream_info(ctx->load);
+    for (guint i = 0; i < streams->len; i++) {
+        const RtpStream *s = g_ptr_array_index(streams, i);
+        const FileStreams *fs = corr_load_stream_file(ctx->load, i);
+        guint id = i + 1;
+        if (ctx->json)
+            print_json(fs, s, info ? &info[i] : NULL, id, id == 1, ctx->series,
+                       corr_load_collector(ctx->load), corr_load_classifier(ctx->load));
+        else if (ctx->csv)
+            print_csv(fs, s, id);
+        else
+            print_text(fs, s);
     }
     if (ctx->json)
-        printf("%s]}\n", id ? "\n" : "");
+        printf("%s]}\n", streams->len ? "\n" : "");
     else if (!ctx->csv)
         printf("==============================================================\n");
 }
@@ -549,41 +345,30 @@ print_all(RtpCtx *ctx)
 CliMedia *
 cli_media_read(char **files, CorrEngine *engine, int *status)
 {
-    CliMedia *ctx = g_new0(CliMedia, 1);
-    ctx->files = g_ptr_array_new_with_free_func(file_streams_free);
-    ctx->sip_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    ctx->engine = engine;
-    ctx->collector = engine ? corr_media_collector_new() : NULL;
-    ctx->classifier = flow_class_new();
-    *status = cli_read_files_packets(files, on_message, on_packet, ctx);
-    if (ctx->cur)
-        rtp_stream_table_finish(ctx->cur->table);
-    ctx->streams = g_ptr_array_new();
-    for (guint f = 0; f < ctx->files->len; f++) {
-        const FileStreams *fs = g_ptr_array_index(ctx->files, f);
-        GPtrArray *st = rtp_stream_table_streams(fs->table);
-        for (guint i = 0; i < st->len; i++)
-            g_ptr_array_add(ctx->streams, g_ptr_array_index(st, i));
-    }
-    if (engine) {
-        corr_engine_finish(engine);
-        ctx->info = corr_media_bind(engine, ctx->streams, ctx->collector);
-    }
-    return ctx;
+    CliMedia *m = g_new0(CliMedia, 1);
+    CorrLoadOptions o;
+    corr_load_options_init(&o);
+    o.engine = engine;
+    o.media = true;
+    o.warn_func = cli_load_warn;
+    m->load = corr_load_files(files, &o);
+    *status = corr_load_complete(m->load) ? CLI_EXIT_OK : CLI_EXIT_INPUT;
+    return m;
 }
 
 GPtrArray *
 cli_media_streams(CliMedia *m)
 {
-    return m->streams;
+    return corr_load_streams(m->load);
 }
 
 const char *
 cli_media_codec(CliMedia *m, guint index)
 {
-    if (!m->info || index >= m->streams->len || !m->info[index].codec[0])
+    const CorrStreamInfo *info = corr_load_stream_info(m->load);
+    if (!info || index >= corr_load_streams(m->load)->len || !info[index].codec[0])
         return NULL;
-    return m->info[index].codec;
+    return info[index].codec;
 }
 
 void
@@ -591,12 +376,7 @@ cli_media_free(CliMedia *m)
 {
     if (!m)
         return;
-    g_hash_table_destroy(m->sip_seen);
-    g_ptr_array_free(m->files, TRUE);
-    g_ptr_array_unref(m->streams);
-    g_free(m->info);
-    corr_media_collector_free(m->collector);
-    flow_class_free(m->classifier);
+    corr_load_free(m->load);
     g_free(m);
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cap-decode.h"
+#include "corr-load.h"
 #include "sip-dissect.h"
 
 G_BEGIN_DECLS
@@ -16,9 +17,6 @@ enum {
     CLI_EXIT_USAGE = 2,
 };
 
-/* Warnings printed per input before they are summarised. */
-#define CLI_MAX_WARNINGS 20
-
 typedef struct CliReader CliReader;
 
 /* Called for every SIP message found in a file. */
@@ -26,18 +24,16 @@ typedef void (*CliMessageFunc)(const char *file, const SipFound *found, gpointer
 
 /* Reads every file in @files, calling @func for each SIP message. Prints
  * one clear line per unreadable file and a warning for truncated files and
- * malformed messages (at most CLI_MAX_WARNINGS per file) on stderr.
+ * malformed messages (at most CORR_LOAD_MAX_WARNINGS per file) on stderr.
  * Returns CLI_EXIT_OK or CLI_EXIT_INPUT. */
 int cli_read_files(char **files, CliMessageFunc func, gpointer user_data);
 
-/* The file a packet comes from. */
-typedef struct {
-    const char *file;      /* the name as given (an element of the files array) */
-    guint index;           /* its position there; CapPacket.source_id */
-    SlTime first_frame_ts; /* time of the file's first frame (Wireshark's
-                            * "relative time" origin) */
-    bool has_first_frame;
-} CliFileInfo;
+/* The file a packet comes from (CapPacket.source_id is its index). */
+typedef CorrLoadFile CliFileInfo;
+
+/* A CorrLoadWarnFunc printing the loader's warnings on stderr. */
+void cli_load_warn(CorrLoadWarnKind kind, const char *file, uint64_t frame, const char *text,
+                   gpointer user_data);
 
 /* Called for every transport payload of a file (borrowed for the call). */
 typedef void (*CliPacketFunc)(const CliFileInfo *info, const CapPacket *pkt, gpointer user_data);

@@ -1,0 +1,118 @@
+/* sipladder: loading capture files into the core: frames from capture/,
+ * SIP from dissect/, calls from the correlation engine, and the RTP
+ * streams that the SDP of that SIP sets up (as Wireshark 4.0 does with its
+ * default preferences), with RTCP reports, DTMF and nDPI's opinion, bound
+ * to the calls at the end. One loader serves both front ends: the CLI
+ * prints its warnings on stderr, the GUI runs it on a worker thread with
+ * progress and cancel.
+ *
+ * SDP takes effect (packet-sip.c, packet-sdp.c; sip.delay_sdp_changes
+ * off): the SDP of a request at once; the SDP of a 2xx as of its request
+ * (so it does not replace what a 183 set up in between); the SDP of 1xx
+ * and 3xx responses, and of a retransmitted 2xx (UDP), at once; the SDP of
+ * 4xx-6xx never; a retransmitted request (UDP) changes nothing. Only SIP
+ * is read: Wireshark also applies the SDP of H.248/Megaco and MGCP. */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "corr-media.h"
+#include "corr.h"
+#include "flow-class.h"
+#include "rtcp-reports.h"
+#include "rtp-stream.h"
+#include "sip-dissect.h"
+
+G_BEGIN_DECLS
+
+/* Warnings about malformed messages reported per file; the rest are
+ * counted and reported in one CORR_LOAD_WARN_SUPPRESSED line. */
+#define CORR_LOAD_MAX_WARNINGS 20
+
+/* One input file, as far as it was read. */
+typedef struct {
+    const char *file;       /* the name as given (borrowed from the caller's array) */
+    guint index;            /* its position there; CapPacket.source_id */
+    uint64_t size;          /* bytes, 0 until opened */
+    SlTime first_frame_ts;  /* time of the first frame (Wireshark's relative-time origin) */
+    bool has_first_frame;
+    uint64_t frames;        /* frames read */
+    bool opened;            /* false: could not be opened (see the warnings) */
+    bool complete;          /* read to its end, without error or cancel */
+    RtpStreamTable *table;  /* with media: the file's RTP streams (owned); else NULL */
+    RtcpReports *rtcp;      /* with media: RTCP reports of the file (owned); else NULL */
+} CorrLoadFile;
+
+typedef enum {
+    CORR_LOAD_WARN_OPEN,       /* the file cannot be opened or is not a capture */
+    CORR_LOAD_WARN_READ,       /* reading stopped early (truncated, read error) */
+    CORR_LOAD_WARN_MESSAGE,    /* a malformed SIP message (file and frame named) */
+    CORR_LOAD_WARN_SUPPRESSED, /* "N more warnings not shown" */
+    CORR_LOAD_WARN_LINK,       /* no frame of the file had a supported link type */
+} CorrLoadWarnKind;
+
+/* One warning: @text is a complete sentence naming the file (and frame),
+ * e.g. "x.pcap: frame 7: MALFORMED SIP message (no CSeq at byte 40)".
+ * Borrowed for the call. */
+typedef void (*CorrLoadWarnFunc)(CorrLoadWarnKind kind, const char *file, uint64_t frame,
+                                 const char *text, gpointer user_data);
+/* Bytes read so far out of @total (every file), now and then and at the
+ * end of each file. */
+typedef void (*CorrLoadProgressFunc)(uint64_t done, uint64_t total, gpointer user_data);
+/* Every SIP message (borrowed for the call), after the engine took it. */
+typedef void (*CorrLoadMessageFunc)(const CorrLoadFile *file, const SipFound *found,
+                                    gpointer user_data);
+/* Every transport payload the decoder delivers (borrowed for the call),
+ * after the SIP dissector and the RTP tables have seen it. */
+typedef void (*CorrLoadPacketFunc)(const CorrLoadFile *file, const CapPacket *pkt,
+                                   gpointer user_data);
+
+typedef struct {
+    CorrEngine *engine;  /* borrowed; may be NULL: no correlation */
+    bool media;          /* build RTP stream tables and RTCP reports per file */
+    CorrLoadMessageFunc message_func;
+    CorrLoadPacketFunc packet_func;
+    CorrLoadWarnFunc warn_func;
+    CorrLoadProgressFunc progress_func;
+    gpointer user_data;  /* for every function above */
+    /* Read with g_atomic_int_get between frames (any thread may set it to
+     * 1); what was read before stays. May be NULL. */
+    const gint *cancel;
+} CorrLoadOptions;
+
+void corr_load_options_init(CorrLoadOptions *o);
+
+typedef struct CorrLoad CorrLoad;
+
+/* Reads @files (NULL-terminated; the array must outlive the result) one
+ * after the other. With an engine, finishes it and, with media, binds the
+ * streams to its calls. Never fails: unreadable input gives warnings, and
+ * corr_load_complete() says whether everything was read. Caller owns the
+ * result (corr_load_free); it must outlive the engine's use of stream
+ * pointers (calls borrow the streams). */
+CorrLoad *corr_load_files(char **files, const CorrLoadOptions *opts);
+void corr_load_free(CorrLoad *l);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CorrLoad, corr_load_free)
+
+/* Every file completely read (none missing, truncated or cancelled). */
+bool corr_load_complete(const CorrLoad *l);
+/* Whether the cancel flag stopped the load. */
+bool corr_load_cancelled(const CorrLoad *l);
+/* The files opened (CorrLoadFile*, borrowed), in reading order. */
+GPtrArray *corr_load_inputs(CorrLoad *l);
+/* With media: every file's streams in order (RtpStream*, borrowed), and
+ * what binding said of each (parallel; NULL without an engine). */
+GPtrArray *corr_load_streams(CorrLoad *l);
+const CorrStreamInfo *corr_load_stream_info(const CorrLoad *l);
+/* The CorrLoadFile a stream came from (borrowed), by its index in
+ * corr_load_streams(). */
+const CorrLoadFile *corr_load_stream_file(CorrLoad *l, guint index);
+/* With media and an engine: per-second series and DTMF (borrowed). */
+const CorrMediaCollector *corr_load_collector(const CorrLoad *l);
+/* With media: nDPI's classification of the RTP flows (borrowed; NULL when
+ * nDPI could not start). */
+FlowClassifier *corr_load_classifier(const CorrLoad *l);
+
+G_END_DECLS
