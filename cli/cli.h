@@ -62,5 +62,6 @@ int cli_cmd_call(int argc, char **argv);
 int cli_cmd_stats(int argc, char **argv);
 int cli_cmd_rtp(int argc, char **argv);
 int cli_cmd_audio(int argc, char **argv);
+int cli_cmd_ladder(int argc, char **argv);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ static const CliCommand commands[] = {
     { "call", cli_cmd_call, "print one call's messages with leg, hop and transaction" },
     { "stats", cli_cmd_stats, "RFC 6076 delays and ratios, request and response counts" },
     { "rtp", cli_cmd_rtp, "list RTP streams with loss, delta and jitter (as tshark -z rtp,streams)" },
+    { "ladder", cli_cmd_ladder, "draw a call's ladder diagram (SVG, PNG, PDF or text)" },
     { "audio", cli_cmd_audio, "decode one RTP stream (G.711, G.722) to a WAV file" },
 };
 
