@@ -110,8 +110,7 @@ draw_header(const Draw *d, double y0)
         g_autofree char *tip = g_strdup_printf("%s%s%s", c->title ? c->title : "",
                                                c->title ? "\n" : "", c->address);
         d->c->funcs->group_begin(d->c, "endpoint", "data-address", c->address, tip);
-        double w = MAX(ladder_text_width(c->address, LADDER_FONT_SMALL),
-                       ladder_text_width(c->title, LADDER_FONT_NORMAL)) + 2 * LADDER_PAD;
+        double w = ladder_head_width(c->title, c->address) + 2 * LADDER_PAD;
         d->c->funcs->rect(d->c, c->x - w / 2, y0 + 32, w, 38, &fill, &box);
         LadderFont nf = font(d, LADDER_FONT_NORMAL, d->s->foreground, LADDER_ALIGN_CENTER);
         nf.bold = true;

@@ -552,8 +552,7 @@ place_columns(LadderLayout *l)
     g_autofree double *gap = g_new0(double, nc);
     for (guint i = 0; i < nc; i++) {
         const LadderColumn *c = &g_array_index(l->columns, LadderColumn, i);
-        head[i] = MAX(ladder_text_width(c->address, LADDER_FONT_SMALL),
-                      ladder_text_width(c->title, LADDER_FONT_NORMAL)) + 2 * LADDER_PAD;
+        head[i] = ladder_head_width(c->title, c->address) + 2 * LADDER_PAD;
     }
     for (guint i = 0; i + 1 < nc; i++)
         gap[i] = MAX(LADDER_COL_MIN, (head[i] + head[i + 1]) / 2 + LADDER_PAD);
@@ -652,8 +651,7 @@ place_notes(LadderLayout *l)
     double right = 0;
     for (guint i = 0; i < l->columns->len; i++) {
         const LadderColumn *c = &g_array_index(l->columns, LadderColumn, i);
-        double head = MAX(ladder_text_width(c->address, LADDER_FONT_SMALL),
-                          ladder_text_width(c->title, LADDER_FONT_NORMAL)) / 2 + LADDER_PAD;
+        double head = ladder_head_width(c->title, c->address) / 2 + LADDER_PAD;
         right = MAX(right, c->x + MAX(loop_width(), head));
     }
     right += LADDER_PAD;
@@ -751,8 +749,8 @@ builder_clear(Builder *b)
 static char *
 call_title(const CorrCall *c)
 {
-    g_autofree char *caller = ladder_text_clean(c->caller ? c->caller : "?", -1, 60);
-    g_autofree char *callee = ladder_text_clean(c->callee ? c->callee : "?", -1, 60);
+    g_autofree char *caller = ladder_text_clean(c->caller && c->caller[0] ? c->caller : "?", -1, 60);
+    g_autofree char *callee = ladder_text_clean(c->callee && c->callee[0] ? c->callee : "?", -1, 60);
     if (c->kind != CORR_KIND_CALL)
         return g_strdup_printf("%s %u: %s -> %s", corr_kind_name(c->kind), c->id, caller,
                                callee);

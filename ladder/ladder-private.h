@@ -51,6 +51,17 @@ ladder_text_width(const char *text, LadderFontKind k)
     return (double)g_utf8_strlen(text, -1) * LADDER_CHAR_EM * ladder_font_size(k);
 }
 
+/* Width of a column head: the title over the address in the small font,
+ * or the address alone in the normal font. */
+static inline double
+ladder_head_width(const char *title, const char *address)
+{
+    if (!title)
+        return ladder_text_width(address, LADDER_FONT_NORMAL);
+    return MAX(ladder_text_width(address, LADDER_FONT_SMALL),
+               ladder_text_width(title, LADDER_FONT_NORMAL));
+}
+
 /* One line of packet text fit for a label: valid UTF-8, control
  * characters as spaces, at most @max characters (then an ellipsis).
  * Caller owns. */
