@@ -3,7 +3,8 @@
 
 Usage: check-ladder.py CLI SAMPLE CALL_ID
 
-The SVG must pass `xmllint --noout`, and read back from its structure
+The SVG must pass `xmllint --noout` and render with librsvg
+(`rsvg-convert`) at its own size, and read back from its structure
 (docs/ladder.md) it must hold:
   - one <g class="endpoint"> per endpoint of the call (`calls --json`), in
     that order;
@@ -74,9 +75,10 @@ def expected_label(m):
 
 def main():
     cli, sample, call_id = sys.argv[1:4]
-    if not shutil.which("xmllint"):
-        print("xmllint is missing (Debian package libxml2-utils; tools/setup installs it)")
-        return 99
+    for tool, pkg in (("xmllint", "libxml2-utils"), ("rsvg-convert", "librsvg2-bin")):
+        if not shutil.which(tool):
+            print(f"{tool} is missing (Debian package {pkg}; tools/setup installs it)")
+            return 99
     name = os.path.basename(sample).rsplit(".", 1)[0]
     with tempfile.TemporaryDirectory() as tmp:
         svg_path = os.path.join(tmp, "ladder.svg")
@@ -88,6 +90,17 @@ def main():
         lint = subprocess.run(["xmllint", "--noout", svg_path], capture_output=True, text=True)
         check(lint.returncode == 0, f"xmllint: {lint.stderr.strip()}")
         root = ET.parse(svg_path).getroot()
+        # a real SVG renderer (librsvg) draws it at its size
+        png_path = os.path.join(tmp, "ladder.png")
+        rsvg = subprocess.run(["rsvg-convert", "-o", png_path, svg_path],
+                              capture_output=True, text=True)
+        check(rsvg.returncode == 0 and rsvg.stderr == "", f"rsvg-convert: {rsvg.stderr.strip()}")
+        if rsvg.returncode == 0:
+            with open(png_path, "rb") as f:
+                head = f.read(24)
+            size = (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big"))
+            want = (int(float(root.get("width"))), int(float(root.get("height"))))
+            check(size == want, f"rsvg-convert drew {size}, the SVG says {want}")
 
     call = next(c for c in run_json(cli, "calls", "--json", sample)["calls"]
                 if str(c["id"]) == call_id)

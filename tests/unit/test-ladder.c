@@ -243,6 +243,26 @@ test_rows_and_gap(void)
     o.gap_threshold = 0;
     g_autoptr(LadderLayout) nogap = ladder_layout_build(corr_engine_calls(engine), NULL, NULL, &o);
     g_assert_cmpuint(nogap->rows->len, ==, 11);
+    double height_20s = l->height;
+    done();
+
+    /* the same call hung up two hours later is no taller */
+    engine = corr_engine_new(NULL);
+    frame = 0;
+    for (guint i = 0; i < G_N_ELEMENTS(proxy_flow); i++) {
+        Msg m = proxy_flow[i];
+        if (i >= 9)
+            m.ms += 2 * 3600 * 1000 - 20000;
+        feed(&m);
+    }
+    corr_engine_finish(engine);
+    g_autoptr(LadderLayout) two_hours = ladder_layout_build(corr_engine_calls(engine), NULL, NULL,
+                                                            NULL);
+    g_assert_cmpfloat(two_hours->height, ==, height_20s);
+    const LadderRow *gap = &g_array_index(two_hours->rows, LadderRow, 9);
+    g_assert_cmpint(gap->kind, ==, LADDER_ROW_GAP);
+    g_autofree char *t = ladder_render_text(two_hours);
+    g_assert_nonnull(strstr(t, "~~~ 2 h 00 min 00 s later ~~~"));
     done();
 }
 
