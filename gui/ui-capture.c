@@ -1,0 +1,897 @@
+/* sipladder GUI: UiCapture (see ui-capture.h). */
+#include "ui-capture.h"
+
+#include <string.h>
+
+#include "ui-media-plot.h"
+#include "ui-save.h"
+
+enum {
+    COL_ROW,       /* UiCallRow*, owned by the capture's rows table */
+    COL_ID,
+    COL_START,
+    COL_START_SORT,
+    COL_CALLER,
+    COL_CALLEE,
+    COL_STATE,
+    COL_DURATION,
+    COL_DURATION_SORT,
+    COL_PDD,
+    COL_PDD_SORT,
+    COL_LEGS,
+    COL_STREAMS,
+    COL_MOS,
+    COL_MOS_SORT,
+    COL_FINDINGS,
+    N_COLS
+};
+
+enum {
+    SCOL_COLOR,
+    SCOL_SRC,
+    SCOL_DST,
+    SCOL_SSRC,
+    SCOL_CODEC,
+    SCOL_PACKETS,
+    SCOL_LOST,
+    SCOL_JITTER,
+    SCOL_MOS,
+    SCOL_RTCP,
+    SCOL_FINDINGS,
+    N_SCOLS
+};
+
+typedef struct {
+    GtkListStore *store;
+    GtkTreeModel *filter; /* over store */
+    GtkTreeModel *sort;   /* over filter, once loaded */
+    GtkTreeView *view;
+    GHashTable *iters;    /* key -> GtkTreeIter* in store */
+} CallList;
+
+struct _UiCapture {
+    GtkBox parent;
+    GtkWidget *progress_box, *progress, *cancel_button, *paned, *filter_entry, *status_label;
+    GtkWidget *list_notebook, *calls_view, *other_view, *calls_tab_label, *other_tab_label;
+    GtkWidget *detail_notebook, *ladder_paned, *ladder_scroll, *ladder_view;
+    GtkWidget *fields_view, *raw_view, *streams_view, *media_plot;
+    char *path;
+    UiPrefs prefs;
+    UiLoad *load;
+    GHashTable *rows;       /* key -> UiCallRow* (owned) */
+    CallList lists[2];      /* 0 calls, 1 other */
+    UiFilter *filter;
+    SlTime origin;          /* first call's start, for relative times */
+    gconstpointer pending;  /* a call activated while loading */
+    CorrCall *open_call;
+    GtkListStore *streams_store;
+    GHashTable *stream_index; /* RtpStream* -> index+1 in corr_load_streams */
+};
+
+G_DEFINE_TYPE(UiCapture, ui_capture, GTK_TYPE_BOX)
+
+enum { SIG_WARNING, SIG_LOADED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* ------------------------------------------------------------ list */
+
+static gboolean
+row_visible(GtkTreeModel *model, GtkTreeIter *iter, gpointer user)
+{
+    UiCapture *c = user;
+    UiCallRow *row = NULL;
+    gtk_tree_model_get(model, iter, COL_ROW, &row, -1);
+    if (!row)
+        return FALSE;
+    if (!c->filter || ui_filter_is_empty(c->filter))
+        return TRUE;
+    UiFilterSubject s;
+    ui_call_row_subject(row, &s);
+    return ui_filter_match(c->filter, &s);
+}
+
+static void
+list_attach(UiCapture *c, CallList *l, bool sorted)
+{
+    gtk_tree_view_set_model(l->view, NULL);
+    g_clear_object(&l->sort);
+    g_clear_object(&l->filter);
+    l->filter = gtk_tree_model_filter_new(GTK_TREE_MODEL(l->store), NULL);
+    gtk_tree_model_filter_set_visible_func(GTK_TREE_MODEL_FILTER(l->filter), row_visible, c,
+                                           NULL);
+    if (sorted) {
+        l->sort = gtk_tree_model_sort_new_with_model(l->filter);
+        gtk_tree_sortable_set_sort_column_id(GTK_TREE_SORTABLE(l->sort), COL_ID,
+                                             GTK_SORT_ASCENDING);
+    }
+    gtk_tree_view_set_model(l->view, sorted ? l->sort : l->filter);
+    /* sorting waits for the end of the load: inserting into a sorted
+     * model costs a move of every row behind it */
+    GList *cols = gtk_tree_view_get_columns(l->view);
+    for (GList *it = cols; it; it = it->next)
+        gtk_tree_view_column_set_clickable(it->data, sorted);
+    g_list_free(cols);
+}
+
+static void
+fmt_cell(GtkTreeViewColumn *col, GtkCellRenderer *cell, GtkTreeModel *model, GtkTreeIter *iter,
+         gpointer data)
+{
+    guint v = 0;
+    gtk_tree_model_get(model, iter, GPOINTER_TO_INT(data), &v, -1);
+    char buf[16];
+    g_snprintf(buf, sizeof buf, "%u", v);
+    g_object_set(cell, "text", v || GPOINTER_TO_INT(data) == COL_ID ? buf : "", NULL);
+}
+
+static void
+list_add_column(CallList *l, const char *title, int text_col, int sort_col, bool numeric)
+{
+    GtkCellRenderer *r = gtk_cell_renderer_text_new();
+    GtkTreeViewColumn *col;
+    if (numeric) {
+        g_object_set(r, "xalign", 1.0, NULL);
+        col = gtk_tree_view_column_new();
+        gtk_tree_view_column_set_title(col, title);
+        gtk_tree_view_column_pack_start(col, r, TRUE);
+        gtk_tree_view_column_set_cell_data_func(col, r, fmt_cell, GINT_TO_POINTER(text_col),
+                                                NULL);
+    } else {
+        col = gtk_tree_view_column_new_with_attributes(title, r, "text", text_col, NULL);
+        if (text_col == COL_CALLER || text_col == COL_CALLEE || text_col == COL_STATE)
+            g_object_set(r, "ellipsize", PANGO_ELLIPSIZE_END, NULL);
+    }
+    gtk_tree_view_column_set_resizable(col, TRUE);
+    gtk_tree_view_column_set_sort_column_id(col, sort_col);
+    if (text_col == COL_CALLER || text_col == COL_CALLEE)
+        gtk_tree_view_column_set_expand(col, TRUE);
+    gtk_tree_view_append_column(l->view, col);
+}
+
+static void
+list_init(UiCapture *c, CallList *l, GtkWidget *view, bool calls)
+{
+    l->view = GTK_TREE_VIEW(view);
+    l->store = gtk_list_store_new(N_COLS, G_TYPE_POINTER, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_INT64,
+                                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+                                  G_TYPE_DOUBLE, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_UINT,
+                                  G_TYPE_UINT, G_TYPE_STRING, G_TYPE_DOUBLE, G_TYPE_UINT);
+    l->iters = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)gtk_tree_iter_free);
+    list_add_column(l, "#", COL_ID, COL_ID, true);
+    list_add_column(l, "Start", COL_START, COL_START_SORT, false);
+    list_add_column(l, calls ? "Caller" : "From", COL_CALLER, COL_CALLER, false);
+    list_add_column(l, calls ? "Callee" : "To", COL_CALLEE, COL_CALLEE, false);
+    list_add_column(l, calls ? "State" : "Result", COL_STATE, COL_STATE, false);
+    if (calls) {
+        list_add_column(l, "Duration", COL_DURATION, COL_DURATION_SORT, false);
+        list_add_column(l, "PDD", COL_PDD, COL_PDD_SORT, false);
+        list_add_column(l, "Legs", COL_LEGS, COL_LEGS, true);
+        list_add_column(l, "Streams", COL_STREAMS, COL_STREAMS, true);
+        list_add_column(l, "Worst MOS", COL_MOS, COL_MOS_SORT, false);
+    }
+    list_add_column(l, "Findings", COL_FINDINGS, COL_FINDINGS, true);
+    gtk_tree_selection_set_mode(gtk_tree_view_get_selection(l->view), GTK_SELECTION_MULTIPLE);
+    list_attach(c, l, false);
+}
+
+static void
+list_clear(CallList *l)
+{
+    gtk_tree_view_set_model(l->view, NULL);
+    g_clear_object(&l->sort);
+    g_clear_object(&l->filter);
+    gtk_list_store_clear(l->store);
+    g_hash_table_remove_all(l->iters);
+}
+
+static void
+list_set_row(UiCapture *c, CallList *l, GtkTreeIter *iter, UiCallRow *r)
+{
+    g_autofree char *start = ui_time_format(r->start, c->origin, c->prefs.time_format);
+    g_autofree char *dur = r->duration_s >= 0 ? g_strdup_printf("%.3f", r->duration_s) : NULL;
+    g_autofree char *pdd = r->pdd_ms >= 0 ? g_strdup_printf("%" G_GINT64_FORMAT " ms", r->pdd_ms)
+                                          : NULL;
+    g_autofree char *mos = r->mos >= 0 ? g_strdup_printf("%.2f", r->mos) : NULL;
+    g_autofree char *caller = r->caller_display && *r->caller_display
+                                  ? g_strdup_printf("%s (%s)", r->caller ? r->caller : "",
+                                                    r->caller_display)
+                                  : g_strdup(r->caller);
+    gtk_list_store_set(l->store, iter, COL_ROW, r, COL_ID, r->id, COL_START, start,
+                       COL_START_SORT, (gint64)r->start, COL_CALLER, caller, COL_CALLEE,
+                       r->callee, COL_STATE, r->state, COL_DURATION, dur, COL_DURATION_SORT,
+                       r->duration_s, COL_PDD, pdd, COL_PDD_SORT, (gint64)r->pdd_ms, COL_LEGS,
+                       r->legs, COL_STREAMS, r->streams, COL_MOS, mos, COL_MOS_SORT, r->mos,
+                       COL_FINDINGS, r->findings, -1);
+}
+
+/* Inserts, updates or (merged calls) removes the line of @r; takes @r. */
+static void
+rows_apply(UiCapture *c, UiCallRow *r)
+{
+    CallList *l = &c->lists[r->kind == CORR_KIND_CALL ? 0 : 1];
+    GtkTreeIter *it = g_hash_table_lookup(l->iters, r->key);
+    if (r->removed) {
+        if (it) {
+            gtk_list_store_remove(l->store, it);
+            g_hash_table_remove(l->iters, r->key);
+        }
+        g_hash_table_remove(c->rows, r->key);
+        ui_call_row_free(r);
+        return;
+    }
+    if (c->origin == 0 || r->start < c->origin)
+        c->origin = r->start;
+    GtkTreeIter fresh;
+    if (!it) {
+        gtk_list_store_append(l->store, &fresh);
+        it = &fresh;
+    }
+    list_set_row(c, l, it, r); /* before the old row goes: the filter reads it */
+    if (it == &fresh)
+        g_hash_table_insert(l->iters, (gpointer)r->key, gtk_tree_iter_copy(&fresh));
+    g_hash_table_replace(c->rows, (gpointer)r->key, r);
+}
+
+static void
+update_status(UiCapture *c)
+{
+    guint calls = ui_capture_count_rows(c, TRUE), other = ui_capture_count_rows(c, FALSE);
+    g_autofree char *a = g_strdup_printf("Calls (%u)", calls);
+    g_autofree char *b = g_strdup_printf("Registrations and other (%u)", other);
+    gtk_label_set_text(GTK_LABEL(c->calls_tab_label), a);
+    gtk_label_set_text(GTK_LABEL(c->other_tab_label), b);
+    if (c->load && ui_load_is_done(c->load) && ui_load_result(c->load)) {
+        CorrLoad *ld = ui_load_result(c->load);
+        g_autofree char *s = g_strdup_printf("%u calls, %u other, %u RTP streams%s", calls, other,
+                                             corr_load_streams(ld)->len,
+                                             corr_load_cancelled(ld) ? " (cancelled)" : "");
+        gtk_label_set_text(GTK_LABEL(c->status_label), s);
+    }
+}
+
+/* ------------------------------------------------------------ loading */
+
+static void
+on_rows(UiLoad *load, GPtrArray *rows, gboolean final, gpointer user)
+{
+    UiCapture *c = user;
+    if (final) {
+        /* ids are final now: rebuild both lists detached from their views */
+        for (int i = 0; i < 2; i++)
+            list_clear(&c->lists[i]);
+        g_hash_table_remove_all(c->rows);
+        c->origin = 0;
+        for (guint i = 0; i < rows->len; i++) {
+            const UiCallRow *r = g_ptr_array_index(rows, i);
+            if (!r->removed && (c->origin == 0 || r->start < c->origin))
+                c->origin = r->start;
+        }
+    }
+    for (guint i = 0; i < rows->len; i++)
+        rows_apply(c, g_ptr_array_steal_index_fast(rows, i--));
+    g_ptr_array_unref(rows);
+    if (final)
+        for (int i = 0; i < 2; i++)
+            list_attach(c, &c->lists[i], true);
+    update_status(c);
+}
+
+static void
+on_progress(UiLoad *load, uint64_t done, uint64_t total, gpointer user)
+{
+    UiCapture *c = user;
+    gtk_progress_bar_set_fraction(GTK_PROGRESS_BAR(c->progress),
+                                  total ? (double)done / (double)total : 0);
+    g_autofree char *a = g_format_size(done);
+    g_autofree char *b = g_format_size(total);
+    g_autofree char *text = g_strdup_printf("Reading %s: %s of %s", c->path, a, b);
+    gtk_progress_bar_set_text(GTK_PROGRESS_BAR(c->progress), text);
+}
+
+static void
+on_warning(UiLoad *load, CorrLoadWarnKind kind, const char *text, gpointer user)
+{
+    g_signal_emit(user, signals[SIG_WARNING], 0, (int)kind, text);
+}
+
+static void open_call(UiCapture *c, CorrCall *call);
+
+static void
+on_done(UiLoad *load, gpointer user)
+{
+    UiCapture *c = user;
+    gtk_widget_hide(c->progress_box);
+    CorrLoad *ld = ui_load_result(load);
+    GPtrArray *streams = corr_load_streams(ld);
+    for (guint i = 0; i < streams->len; i++)
+        g_hash_table_insert(c->stream_index, g_ptr_array_index(streams, i),
+                            GUINT_TO_POINTER(i + 1));
+    update_status(c);
+    CorrCall *call = (CorrCall *)c->pending;
+    while (call && call->dead && call->merged_into)
+        call = call->merged_into;
+    if (!call) {
+        /* show something at once: the first call, else the first entry */
+        GPtrArray *calls = corr_engine_calls(ui_load_engine(load));
+        for (guint i = 0; i < calls->len && !call; i++) {
+            CorrCall *k = g_ptr_array_index(calls, i);
+            if (k->kind == CORR_KIND_CALL)
+                call = k;
+        }
+        if (!call && calls->len)
+            call = g_ptr_array_index(calls, 0);
+    }
+    if (call)
+        open_call(c, call);
+    g_signal_emit(c, signals[SIG_LOADED], 0);
+}
+
+static void
+on_cancel_clicked(UiCapture *c)
+{
+    if (c->load)
+        ui_load_cancel(c->load);
+    gtk_widget_set_sensitive(c->cancel_button, FALSE);
+}
+
+/* ------------------------------------------------------------ call */
+
+static void
+text_clear(GtkWidget *tv)
+{
+    gtk_text_buffer_set_text(gtk_text_view_get_buffer(GTK_TEXT_VIEW(tv)), "", 0);
+}
+
+static void
+show_raw(UiCapture *c, const CorrMsg *m)
+{
+    GtkTextBuffer *b = gtk_text_view_get_buffer(GTK_TEXT_VIEW(c->raw_view));
+    gtk_text_buffer_set_text(b, "", 0);
+    if (!m || !m->raw)
+        return;
+    gsize len = 0;
+    const char *data = g_bytes_get_data(m->raw, &len);
+    /* NULs would end the text early: show them as '.' */
+    g_autofree char *copy = g_malloc(len + 1);
+    for (gsize i = 0; i < len; i++)
+        copy[i] = data[i] ? data[i] : '.';
+    copy[len] = 0;
+    g_autofree char *text = g_utf8_make_valid(copy, (gssize)len);
+    GtkTextIter end;
+    gtk_text_buffer_get_end_iter(b, &end);
+    gtk_text_buffer_insert(b, &end, text, -1);
+    /* header names are tagged, never marked up: the text stays plain */
+    bool in_headers = true;
+    int n = gtk_text_buffer_get_line_count(b);
+    for (int line = 0; line < n && in_headers; line++) {
+        GtkTextIter s, e;
+        gtk_text_buffer_get_iter_at_line(b, &s, line);
+        e = s;
+        if (!gtk_text_iter_ends_line(&e))
+            gtk_text_iter_forward_to_line_end(&e);
+        g_autofree char *l = gtk_text_buffer_get_text(b, &s, &e, FALSE);
+        if (*l == '\0' || strcmp(l, "\r") == 0) {
+            in_headers = false;
+            GtkTextIter body_end;
+            gtk_text_buffer_get_end_iter(b, &body_end);
+            gtk_text_buffer_apply_tag_by_name(b, "body", &e, &body_end);
+            break;
+        }
+        if (line == 0) {
+            gtk_text_buffer_apply_tag_by_name(b, "start-line", &s, &e);
+            continue;
+        }
+        const char *colon = strchr(l, ':');
+        if (l[0] == ' ' || l[0] == '\t' || !colon)
+            continue;
+        GtkTextIter ne = s;
+        gtk_text_iter_forward_chars(&ne, (int)g_utf8_strlen(l, colon - l));
+        gtk_text_buffer_apply_tag_by_name(b, "header-name", &s, &ne);
+    }
+}
+
+static void
+show_fields(UiCapture *c, const CorrMsg *m)
+{
+    GString *s = g_string_new(NULL);
+    char a[SL_ADDR_STRLEN], b[SL_ADDR_STRLEN], t[SL_TIME_STRLEN];
+    g_string_append_printf(s, "Frame %" G_GUINT64_FORMAT "  %s  %s\n%s -> %s\n", m->frame,
+                           sl_time_format(m->ts, t), sip_transport_name(m->transport),
+                           sl_addr_str(&m->src, a), sl_addr_str(&m->dst, b));
+    if (m->is_request)
+        g_string_append_printf(s, "Request:  %s %s\n", m->method_name ? m->method_name : "?",
+                               m->ruri ? m->ruri : "");
+    else
+        g_string_append_printf(s, "Response: %u %s\n", m->status, m->reason ? m->reason : "");
+    g_string_append_printf(s, "Call-ID:  %s\nCSeq:     %u %s\n", m->call_id ? m->call_id : "",
+                           m->cseq, m->method_name ? m->method_name : "");
+    g_string_append_printf(s, "From:     %s%s%s tag=%s\n", m->from_display ? m->from_display : "",
+                           m->from_display ? " " : "", m->from_user ? m->from_user : "",
+                           m->from_tag ? m->from_tag : "-");
+    g_string_append_printf(s, "To:       %s%s%s tag=%s\n", m->to_display ? m->to_display : "",
+                           m->to_display ? " " : "", m->to_user ? m->to_user : "",
+                           m->to_tag ? m->to_tag : "-");
+    g_string_append_printf(s, "Via:      %u, branch %s\n", m->n_via, m->branch ? m->branch : "-");
+    if (m->contact)
+        g_string_append_printf(s, "Contact:  %s\n", m->contact);
+    if (m->user_agent)
+        g_string_append_printf(s, "Agent:    %s\n", m->user_agent);
+    if (m->reason_text)
+        g_string_append_printf(s, "Reason:   %s\n", m->reason_text);
+    g_string_append_printf(s, "Role:     %s, hop %u, dialog %s\n", corr_msg_role_name(m->role),
+                           m->hop, corr_dialog_state_name(m->dialog_state));
+    if (m->error)
+        g_string_append_printf(s, "Problem:  %s\n", m->error);
+    for (guint i = 0; m->media && i < m->media->len; i++) {
+        const CorrMedia *md = &g_array_index(m->media, CorrMedia, i);
+        g_string_append_printf(s, "SDP:      %s %s %s %s\n", md->media ? md->media : "",
+                               sl_addr_str(&md->addr, a), md->codecs ? md->codecs : "",
+                               md->direction ? md->direction : "");
+    }
+    g_autofree char *text = g_string_free(s, FALSE);
+    g_autofree char *valid = g_utf8_make_valid(text, -1);
+    gtk_text_buffer_set_text(gtk_text_view_get_buffer(GTK_TEXT_VIEW(c->fields_view)), valid, -1);
+}
+
+static void
+on_arrow_selected(UiCapture *c, int index)
+{
+    const LadderLayout *l = ui_ladder_view_get_layout(UI_LADDER_VIEW(c->ladder_view));
+    if (!l || index < 0) {
+        text_clear(c->fields_view);
+        text_clear(c->raw_view);
+        return;
+    }
+    const CorrMsg *m = g_array_index(l->arrows, LadderArrow, index).msg;
+    show_fields(c, m);
+    show_raw(c, m);
+}
+
+static void
+on_band_selected(UiCapture *c, int index)
+{
+    const LadderLayout *l = ui_ladder_view_get_layout(UI_LADDER_VIEW(c->ladder_view));
+    text_clear(c->raw_view);
+    if (!l || index < 0) {
+        text_clear(c->fields_view);
+        return;
+    }
+    const LadderBand *b = &g_array_index(l->bands, LadderBand, index);
+    g_autofree char *text = g_strdup_printf("RTP stream SSRC 0x%08X\n%s\n\n%s", b->ssrc,
+                                            b->label ? b->label : "",
+                                            b->tooltip ? b->tooltip : "");
+    g_autofree char *valid = g_utf8_make_valid(text, -1);
+    gtk_text_buffer_set_text(gtk_text_view_get_buffer(GTK_TEXT_VIEW(c->fields_view)), valid, -1);
+}
+
+static void
+fill_streams(UiCapture *c, CorrCall *call)
+{
+    gtk_list_store_clear(c->streams_store);
+    CorrLoad *ld = ui_load_result(c->load);
+    const CorrStreamInfo *info = corr_load_stream_info(ld);
+    for (guint i = 0; call->streams && i < call->streams->len; i++) {
+        const RtpStream *s = g_ptr_array_index(call->streams, i);
+        guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(c->stream_index, s));
+        const CorrStreamInfo *in = idx && info ? &info[idx - 1] : NULL;
+        const CorrLoadFile *f = idx ? corr_load_stream_file(ld, idx - 1) : NULL;
+        const RtcpSourceReport *r = f && f->rtcp ? rtcp_reports_lookup(f->rtcp, s->ssrc) : NULL;
+        char a[SL_ADDR_STRLEN], b[SL_ADDR_STRLEN], ssrc[16];
+        g_snprintf(ssrc, sizeof ssrc, "0x%08X", s->ssrc);
+        double rgb[3];
+        ui_media_plot_color(i, rgb);
+        g_autofree char *color = g_strdup_printf("#%02x%02x%02x", (int)(rgb[0] * 255),
+                                                 (int)(rgb[1] * 255), (int)(rgb[2] * 255));
+        g_autofree char *lost = g_strdup_printf("%" G_GINT64_FORMAT " (%.1f%%)", s->lost,
+                                                s->lost_pct);
+        g_autofree char *jit = s->has_jitter ? g_strdup_printf("%.2f / %.2f", s->mean_jitter_ms,
+                                                               s->max_jitter_ms)
+                                             : NULL;
+        g_autofree char *mos = in && in->mos >= 0 ? g_strdup_printf("%.2f", in->mos) : NULL;
+        g_autofree char *rtcp = NULL;
+        g_autofree char *rtt = r && r->rtt_ms >= 0 ? g_strdup_printf(", RTT %.1f ms", r->rtt_ms)
+                                                   : g_strdup("");
+        if (r)
+            rtcp = g_strdup_printf("SR %" G_GUINT64_FORMAT ", RR %" G_GUINT64_FORMAT
+                                   ", lost %.1f%%%s",
+                                   r->sender_reports, r->receiver_blocks,
+                                   r->fraction_lost * 100.0 / 256.0, rtt);
+        GString *fs = g_string_new(NULL);
+        for (guint k = 0; call->findings && k < call->findings->len; k++) {
+            const CorrFinding *fd = g_ptr_array_index(call->findings, k);
+            if (fd->stream == s->id)
+                g_string_append_printf(fs, "%s%s", fs->len ? "; " : "", fd->text);
+        }
+        g_autofree char *findings = g_utf8_make_valid(fs->str, -1);
+        g_string_free(fs, TRUE);
+        GtkTreeIter it;
+        gtk_list_store_insert_with_values(
+            c->streams_store, &it, -1, SCOL_COLOR, color, SCOL_SRC, sl_addr_str(&s->src, a),
+            SCOL_DST, sl_addr_str(&s->dst, b), SCOL_SSRC, ssrc, SCOL_CODEC,
+            in && in->codec[0] ? in->codec : s->payload_names, SCOL_PACKETS, (guint64)s->packets,
+            SCOL_LOST, lost, SCOL_JITTER, jit, SCOL_MOS, mos, SCOL_RTCP, rtcp, SCOL_FINDINGS,
+            findings, -1);
+    }
+    ui_media_plot_set_streams(UI_MEDIA_PLOT(c->media_plot), call->streams,
+                              corr_load_collector(ld));
+}
+
+static void
+open_call(UiCapture *c, CorrCall *call)
+{
+    CorrLoad *ld = ui_load_result(c->load);
+    c->open_call = call;
+    g_autoptr(GPtrArray) calls = g_ptr_array_new();
+    g_ptr_array_add(calls, call);
+    UiLadderView *v = UI_LADDER_VIEW(c->ladder_view);
+    ui_ladder_view_set_calls(v, calls, corr_load_streams(ld), corr_load_stream_info(ld));
+    ui_ladder_view_select_arrow(v, 0);
+    fill_streams(c, call);
+}
+
+static void
+on_row_activated(UiCapture *c, GtkTreePath *path, GtkTreeViewColumn *col, GtkTreeView *view)
+{
+    GtkTreeModel *model = gtk_tree_view_get_model(view);
+    GtkTreeIter it;
+    if (!gtk_tree_model_get_iter(model, &it, path))
+        return;
+    UiCallRow *r = NULL;
+    gtk_tree_model_get(model, &it, COL_ROW, &r, -1);
+    if (!r)
+        return;
+    if (!ui_load_is_done(c->load)) {
+        c->pending = r->key; /* the engine is the worker's until then */
+        return;
+    }
+    open_call(c, (CorrCall *)r->key);
+    gtk_widget_grab_focus(c->ladder_view);
+}
+
+static void
+on_filter_changed(UiCapture *c)
+{
+    ui_capture_set_filter(c, gtk_entry_get_text(GTK_ENTRY(c->filter_entry)));
+}
+
+/* ------------------------------------------------------------ API */
+
+void
+ui_capture_set_filter(UiCapture *c, const char *text)
+{
+    g_clear_pointer(&c->filter, ui_filter_free);
+    c->filter = ui_filter_parse(text);
+    if (g_strcmp0(gtk_entry_get_text(GTK_ENTRY(c->filter_entry)), text ? text : "") != 0)
+        gtk_entry_set_text(GTK_ENTRY(c->filter_entry), text ? text : "");
+    for (int i = 0; i < 2; i++)
+        if (c->lists[i].filter)
+            gtk_tree_model_filter_refilter(GTK_TREE_MODEL_FILTER(c->lists[i].filter));
+}
+
+const char *
+ui_capture_get_path(UiCapture *c)
+{
+    return c->path;
+}
+
+gboolean
+ui_capture_is_loaded(UiCapture *c)
+{
+    return c->load && ui_load_is_done(c->load);
+}
+
+gboolean
+ui_capture_was_opened(UiCapture *c)
+{
+    CorrLoad *ld = c->load ? ui_load_result(c->load) : NULL;
+    return ld && corr_load_inputs(ld)->len > 0;
+}
+
+guint
+ui_capture_count_rows(UiCapture *c, gboolean calls)
+{
+    return (guint)gtk_tree_model_iter_n_children(GTK_TREE_MODEL(c->lists[calls ? 0 : 1].store),
+                                                  NULL);
+}
+
+guint
+ui_capture_count_visible(UiCapture *c, gboolean calls)
+{
+    GtkTreeModel *m = c->lists[calls ? 0 : 1].filter;
+    return m ? (guint)gtk_tree_model_iter_n_children(m, NULL) : 0;
+}
+
+gboolean
+ui_capture_open_call(UiCapture *c, guint id)
+{
+    if (!ui_capture_is_loaded(c))
+        return FALSE;
+    CorrCall *call = corr_engine_call_by_id(ui_load_engine(c->load), id);
+    if (!call)
+        return FALSE;
+    open_call(c, call);
+    return TRUE;
+}
+
+guint
+ui_capture_get_open_call(UiCapture *c)
+{
+    return c->open_call ? c->open_call->id : 0;
+}
+
+UiLadderView *
+ui_capture_get_ladder_view(UiCapture *c)
+{
+    return UI_LADDER_VIEW(c->ladder_view);
+}
+
+char *
+ui_capture_get_message_text(UiCapture *c, gboolean raw)
+{
+    GtkTextBuffer *b = gtk_text_view_get_buffer(GTK_TEXT_VIEW(raw ? c->raw_view : c->fields_view));
+    GtkTextIter s, e;
+    gtk_text_buffer_get_bounds(b, &s, &e);
+    return gtk_text_buffer_get_text(b, &s, &e, FALSE);
+}
+
+guint
+ui_capture_count_streams(UiCapture *c)
+{
+    return (guint)gtk_tree_model_iter_n_children(GTK_TREE_MODEL(c->streams_store), NULL);
+}
+
+gboolean
+ui_capture_export_ladder(UiCapture *c, const char *path, GError **error)
+{
+    const LadderLayout *l = ui_ladder_view_get_layout(UI_LADDER_VIEW(c->ladder_view));
+    if (!l) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "No call is open to export");
+        return FALSE;
+    }
+    LadderFormat fmt;
+    if (!ladder_format_from_name(path, &fmt) || fmt == LADDER_FORMAT_TEXT) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    "%s: give the file name an extension .svg, .png or .pdf", path);
+        return FALSE;
+    }
+    LadderStyle style; /* the export shows no selection */
+    ladder_style_init(&style);
+    if (fmt == LADDER_FORMAT_PNG)
+        return ladder_render_png(l, &style, 1.0, path, error);
+    if (fmt == LADDER_FORMAT_PDF)
+        return ladder_render_pdf(l, &style, path, error);
+    g_autofree char *svg = ladder_render_svg(l, &style);
+    return g_file_set_contents(path, svg, -1, error);
+}
+
+gboolean
+ui_capture_save_pcap(UiCapture *c, const char *path, GAsyncReadyCallback done, gpointer user,
+                     GError **error)
+{
+    if (!ui_capture_is_loaded(c)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_PENDING, "%s is still loading", c->path);
+        return FALSE;
+    }
+    UiSaveSpec *spec = ui_save_spec_new(c->path);
+    int page = gtk_notebook_get_current_page(GTK_NOTEBOOK(c->list_notebook));
+    CallList *l = &c->lists[page == 1 ? 1 : 0];
+    GtkTreeModel *model = NULL;
+    GList *sel = gtk_tree_selection_get_selected_rows(gtk_tree_view_get_selection(l->view), &model);
+    for (GList *it = sel; it; it = it->next) {
+        GtkTreeIter iter;
+        UiCallRow *r = NULL;
+        if (gtk_tree_model_get_iter(model, &iter, it->data))
+            gtk_tree_model_get(model, &iter, COL_ROW, &r, -1);
+        if (r)
+            ui_save_spec_add_call(spec, r->key);
+    }
+    g_list_free_full(sel, (GDestroyNotify)gtk_tree_path_free);
+    if (ui_save_spec_n_frames(spec) == 0 && c->open_call)
+        ui_save_spec_add_call(spec, c->open_call);
+    if (ui_save_spec_n_frames(spec) == 0) {
+        ui_save_spec_free(spec);
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Select calls to save first");
+        return FALSE;
+    }
+    ui_save_spec_write_async(spec, path, NULL, done, user);
+    return TRUE;
+}
+
+char *
+ui_capture_dup_message(UiCapture *c)
+{
+    const LadderLayout *l = ui_ladder_view_get_layout(UI_LADDER_VIEW(c->ladder_view));
+    int a = ui_ladder_view_get_selected_arrow(UI_LADDER_VIEW(c->ladder_view));
+    if (!l || a < 0)
+        return NULL;
+    const CorrMsg *m = g_array_index(l->arrows, LadderArrow, a).msg;
+    if (!m || !m->raw)
+        return NULL;
+    gsize len;
+    const char *data = g_bytes_get_data(m->raw, &len);
+    return g_utf8_make_valid(data, (gssize)len);
+}
+
+void
+ui_capture_zoom(UiCapture *c, double factor)
+{
+    UiLadderView *v = UI_LADDER_VIEW(c->ladder_view);
+    ui_ladder_view_set_zoom(v, factor == 0 ? 1.0 : ui_ladder_view_get_zoom(v) * factor);
+}
+
+static void
+apply_ladder_prefs(UiCapture *c)
+{
+    LadderOptions o;
+    g_autoptr(GError) error = NULL;
+    ui_prefs_ladder_options(&c->prefs, &o, &error);
+    if (error)
+        g_signal_emit(c, signals[SIG_WARNING], 0, (int)CORR_LOAD_WARN_OPEN, error->message);
+    ui_ladder_view_set_options(UI_LADDER_VIEW(c->ladder_view), &o);
+    if (o.aliases)
+        g_hash_table_unref(o.aliases);
+}
+
+void
+ui_capture_set_prefs(UiCapture *c, const UiPrefs *prefs)
+{
+    ui_prefs_clear(&c->prefs);
+    c->prefs = *prefs;
+    c->prefs.aliases_file = g_strdup(prefs->aliases_file);
+    for (int i = 0; i < 2; i++) {
+        GHashTableIter it;
+        gpointer key, iter;
+        g_hash_table_iter_init(&it, c->lists[i].iters);
+        while (g_hash_table_iter_next(&it, &key, &iter))
+            list_set_row(c, &c->lists[i], iter, g_hash_table_lookup(c->rows, key));
+    }
+    apply_ladder_prefs(c);
+    if (c->open_call)
+        open_call(c, c->open_call);
+}
+
+/* ------------------------------------------------------------ object */
+
+static void
+streams_init(UiCapture *c)
+{
+    c->streams_store = gtk_list_store_new(N_SCOLS, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+                                          G_TYPE_STRING, G_TYPE_STRING, G_TYPE_UINT64,
+                                          G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+                                          G_TYPE_STRING, G_TYPE_STRING);
+    GtkTreeView *tv = GTK_TREE_VIEW(c->streams_view);
+    gtk_tree_view_set_model(tv, GTK_TREE_MODEL(c->streams_store));
+    GtkCellRenderer *swatch = gtk_cell_renderer_text_new();
+    g_object_set(swatch, "text", "\u25A0", NULL);
+    gtk_tree_view_append_column(
+        tv, gtk_tree_view_column_new_with_attributes("", swatch, "foreground", SCOL_COLOR, NULL));
+    static const struct {
+        const char *title;
+        int col;
+    } cols[] = {
+        { "Source", SCOL_SRC },        { "Destination", SCOL_DST }, { "SSRC", SCOL_SSRC },
+        { "Codec", SCOL_CODEC },       { "Packets", SCOL_PACKETS }, { "Lost", SCOL_LOST },
+        { "Jitter mean/max ms", SCOL_JITTER }, { "MOS", SCOL_MOS }, { "RTCP", SCOL_RTCP },
+        { "Findings", SCOL_FINDINGS },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cols); i++) {
+        GtkTreeViewColumn *col = gtk_tree_view_column_new_with_attributes(
+            cols[i].title, gtk_cell_renderer_text_new(), "text", cols[i].col, NULL);
+        gtk_tree_view_column_set_resizable(col, TRUE);
+        gtk_tree_view_append_column(tv, col);
+    }
+}
+
+static void
+text_tags_init(UiCapture *c)
+{
+    GtkTextBuffer *b = gtk_text_view_get_buffer(GTK_TEXT_VIEW(c->raw_view));
+    gtk_text_buffer_create_tag(b, "start-line", "weight", PANGO_WEIGHT_BOLD, NULL);
+    gtk_text_buffer_create_tag(b, "header-name", "weight", PANGO_WEIGHT_BOLD, "foreground",
+                               "#1f5fbf", NULL);
+    gtk_text_buffer_create_tag(b, "body", "foreground", "#555555", NULL);
+}
+
+static void
+capture_dispose(GObject *o)
+{
+    UiCapture *c = UI_CAPTURE(o);
+    /* the worker goes first: the views below borrow from its engine */
+    if (c->load) {
+        ui_ladder_view_set_calls(UI_LADDER_VIEW(c->ladder_view), NULL, NULL, NULL);
+        ui_media_plot_set_streams(UI_MEDIA_PLOT(c->media_plot), NULL, NULL);
+        c->open_call = NULL;
+        g_clear_pointer(&c->load, ui_load_free);
+    }
+    for (int i = 0; i < 2; i++) {
+        CallList *l = &c->lists[i];
+        if (l->view)
+            gtk_tree_view_set_model(l->view, NULL);
+        l->view = NULL; /* dispose may run again, after the views went */
+        g_clear_object(&l->sort);
+        g_clear_object(&l->filter);
+        g_clear_object(&l->store);
+        g_clear_pointer(&l->iters, g_hash_table_destroy);
+    }
+    g_clear_object(&c->streams_store);
+    G_OBJECT_CLASS(ui_capture_parent_class)->dispose(o);
+}
+
+static void
+capture_finalize(GObject *o)
+{
+    UiCapture *c = UI_CAPTURE(o);
+    g_hash_table_destroy(c->rows);
+    g_hash_table_destroy(c->stream_index);
+    ui_filter_free(c->filter);
+    ui_prefs_clear(&c->prefs);
+    g_free(c->path);
+    G_OBJECT_CLASS(ui_capture_parent_class)->finalize(o);
+}
+
+static void
+ui_capture_class_init(UiCaptureClass *klass)
+{
+    GObjectClass *oc = G_OBJECT_CLASS(klass);
+    GtkWidgetClass *wc = GTK_WIDGET_CLASS(klass);
+    oc->dispose = capture_dispose;
+    oc->finalize = capture_finalize;
+    g_type_ensure(UI_TYPE_LADDER_VIEW);
+    g_type_ensure(UI_TYPE_MEDIA_PLOT);
+    gtk_widget_class_set_template_from_resource(wc, "/org/sipladder/Sipladder/ui-capture.ui");
+#define BIND(name) gtk_widget_class_bind_template_child(wc, UiCapture, name)
+    BIND(progress_box);
+    BIND(progress);
+    BIND(cancel_button);
+    BIND(paned);
+    BIND(filter_entry);
+    BIND(status_label);
+    BIND(list_notebook);
+    BIND(calls_view);
+    BIND(other_view);
+    BIND(calls_tab_label);
+    BIND(other_tab_label);
+    BIND(detail_notebook);
+    BIND(ladder_paned);
+    BIND(ladder_scroll);
+    BIND(ladder_view);
+    BIND(fields_view);
+    BIND(raw_view);
+    BIND(streams_view);
+    BIND(media_plot);
+#undef BIND
+    gtk_widget_class_bind_template_callback(wc, on_cancel_clicked);
+    gtk_widget_class_bind_template_callback(wc, on_filter_changed);
+    gtk_widget_class_bind_template_callback(wc, on_row_activated);
+    gtk_widget_class_bind_template_callback(wc, on_arrow_selected);
+    gtk_widget_class_bind_template_callback(wc, on_band_selected);
+    signals[SIG_WARNING] = g_signal_new("warning", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT,
+                                        G_TYPE_STRING);
+    signals[SIG_LOADED] = g_signal_new("loaded", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+                                       NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+ui_capture_init(UiCapture *c)
+{
+    gtk_widget_init_template(GTK_WIDGET(c));
+    c->rows = g_hash_table_new_full(NULL, NULL, NULL, ui_call_row_free);
+    c->stream_index = g_hash_table_new(NULL, NULL);
+    list_init(c, &c->lists[0], c->calls_view, true);
+    list_init(c, &c->lists[1], c->other_view, false);
+    streams_init(c);
+    text_tags_init(c);
+}
+
+UiCapture *
+ui_capture_new(const char *path, const UiPrefs *prefs)
+{
+    UiCapture *c = g_object_new(UI_TYPE_CAPTURE, NULL);
+    c->path = g_strdup(path);
+    ui_capture_set_prefs(c, prefs);
+    static const UiLoadCallbacks cb = { on_rows, on_progress, on_warning, on_done };
+    c->load = ui_load_start(path, &cb, c);
+    on_progress(c->load, 0, 0, c);
+    return c;
+}

@@ -1,0 +1,56 @@
+/* sipladder GUI: UiCapture, one open capture file (a tab of the window):
+ * loading progress with Cancel, the call list (calls, and registrations
+ * and other dialogs on their own tab) with its filter, and the open call's
+ * ladder, message pane and media. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ui-ladder-view.h"
+#include "ui-load.h"
+#include "ui-prefs.h"
+
+G_BEGIN_DECLS
+
+#define UI_TYPE_CAPTURE (ui_capture_get_type())
+G_DECLARE_FINAL_TYPE(UiCapture, ui_capture, UI, CAPTURE, GtkBox)
+
+/* Starts loading @path; @prefs is copied. Signals: "warning" (int
+ * CorrLoadWarnKind, string text) for every loader warning, "loaded" when
+ * the file has been read (completely, in part, or not at all). */
+UiCapture *ui_capture_new(const char *path, const UiPrefs *prefs);
+
+const char *ui_capture_get_path(UiCapture *c);
+gboolean ui_capture_is_loaded(UiCapture *c);
+/* Whether the file could be opened at all (valid once loaded). */
+gboolean ui_capture_was_opened(UiCapture *c);
+/* Rows in the call list (@calls) or the other list, before filtering. */
+guint ui_capture_count_rows(UiCapture *c, gboolean calls);
+/* Rows shown after the filter. */
+guint ui_capture_count_visible(UiCapture *c, gboolean calls);
+void ui_capture_set_filter(UiCapture *c, const char *text);
+
+/* Opens the call or other entry numbered @id (after loading); FALSE when
+ * there is none. */
+gboolean ui_capture_open_call(UiCapture *c, guint id);
+/* The call shown, or 0. */
+guint ui_capture_get_open_call(UiCapture *c);
+UiLadderView *ui_capture_get_ladder_view(UiCapture *c);
+/* The text of the message pane (caller owns), for tests. */
+char *ui_capture_get_message_text(UiCapture *c, gboolean raw);
+/* Streams listed on the media tab. */
+guint ui_capture_count_streams(UiCapture *c);
+
+/* Exports the open call's ladder to @path (SVG, PNG or PDF by extension). */
+gboolean ui_capture_export_ladder(UiCapture *c, const char *path, GError **error);
+/* Saves the selected calls (else the open one) with their RTP as a pcap,
+ * on a worker thread; @done gets ui_save_spec_write_finish's result. */
+gboolean ui_capture_save_pcap(UiCapture *c, const char *path, GAsyncReadyCallback done,
+                              gpointer user_data, GError **error);
+/* The selected message's text (caller owns), or NULL. */
+char *ui_capture_dup_message(UiCapture *c);
+void ui_capture_zoom(UiCapture *c, double factor); /* 0: back to 100 % */
+/* New preferences (copied): rebuilds the list times and the ladder. */
+void ui_capture_set_prefs(UiCapture *c, const UiPrefs *prefs);
+
+G_END_DECLS

@@ -1,0 +1,74 @@
+/* sipladder GUI: loading one capture on a worker thread.
+ *
+ * The correlation engine is not thread-safe, so the worker owns it (and
+ * the loader's stream tables) until the load ends: meanwhile the main
+ * thread only gets snapshots (UiCallRow), coalesced and posted to the
+ * main context at most every UI_LOAD_POST_MS, and progress. When the
+ * done callback runs, the worker has exited and the engine belongs to the
+ * main thread (ui_load_engine). */
+#pragma once
+
+#include <glib.h>
+
+#include "corr-load.h"
+#include "corr.h"
+#include "ui-filter.h"
+
+G_BEGIN_DECLS
+
+#define UI_LOAD_POST_MS 100
+
+/* One line of the call list: a copy of what a call shows, so that the
+ * main thread never reads the engine while the worker writes it. */
+typedef struct {
+    gconstpointer key;  /* the CorrCall: an identity only, while loading */
+    guint id;
+    CorrKind kind;
+    bool removed;       /* merged into another call */
+    SlTime start;
+    char *caller, *caller_display, *callee, *callee_display;
+    char *state;
+    double duration_s;  /* -1: never answered */
+    int64_t pdd_ms;     /* -1: not applicable */
+    guint legs, streams, findings, msgs;
+    double mos;         /* worst MOS, -1 when none */
+    char **call_ids, **addrs, **methods, **words; /* for the filter */
+} UiCallRow;
+
+/* A snapshot of @c (caller owns, ui_call_row_free). */
+UiCallRow *ui_call_row_new(const CorrCall *c);
+void ui_call_row_free(gpointer row);
+/* The filter's view of @r (borrows from @r). */
+void ui_call_row_subject(const UiCallRow *r, UiFilterSubject *out);
+
+typedef struct UiLoad UiLoad;
+
+/* Every callback runs on the main context that called ui_load_start. */
+typedef struct {
+    /* @rows: UiCallRow* (the callee takes the array). With @final, every
+     * call of the finished engine (ids final); else the calls that
+     * changed since the last post. */
+    void (*rows)(UiLoad *load, GPtrArray *rows, gboolean final, gpointer user_data);
+    void (*progress)(UiLoad *load, uint64_t done, uint64_t total, gpointer user_data);
+    void (*warning)(UiLoad *load, CorrLoadWarnKind kind, const char *text, gpointer user_data);
+    /* The worker has exited; the engine is the main thread's now. */
+    void (*done)(UiLoad *load, gpointer user_data);
+} UiLoadCallbacks;
+
+/* Starts loading @path (copied). Caller owns the result (ui_load_free). */
+UiLoad *ui_load_start(const char *path, const UiLoadCallbacks *cb, gpointer user_data);
+/* Asks the worker to stop; what it read stays (done still follows). */
+void ui_load_cancel(UiLoad *l);
+/* Cancels, waits for the worker, drops pending callbacks, frees. */
+void ui_load_free(UiLoad *l);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiLoad, ui_load_free)
+
+const char *ui_load_path(const UiLoad *l);
+gboolean ui_load_is_done(const UiLoad *l);
+gboolean ui_load_was_cancelled(const UiLoad *l);
+/* After done (NULL before): the engine and the loader (borrowed, valid
+ * while @l lives). */
+CorrEngine *ui_load_engine(UiLoad *l);
+CorrLoad *ui_load_result(UiLoad *l);
+
+G_END_DECLS

@@ -1,0 +1,72 @@
+/* sipladder GUI: UiPrefsDialog (see ui-prefs-dialog.h). */
+#include "ui-prefs-dialog.h"
+
+struct _UiPrefsDialog {
+    GtkDialog parent;
+    GtkWidget *merge_check, *time_combo, *aliases_button;
+    UiApp *app;
+    gboolean loading; /* filling the widgets: no change to apply */
+};
+
+G_DEFINE_TYPE(UiPrefsDialog, ui_prefs_dialog, GTK_TYPE_DIALOG)
+
+static void
+apply(UiPrefsDialog *d)
+{
+    if (d->loading)
+        return;
+    UiPrefs p = { 0 };
+    p.merge_ip = gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(d->merge_check));
+    const char *id = gtk_combo_box_get_active_id(GTK_COMBO_BOX(d->time_combo));
+    for (UiTimeFormat f = UI_TIME_ABSOLUTE; f <= UI_TIME_RELATIVE; f++)
+        if (g_strcmp0(id, ui_time_format_name(f)) == 0)
+            p.time_format = f;
+    p.aliases_file = gtk_file_chooser_get_filename(GTK_FILE_CHOOSER(d->aliases_button));
+    ui_app_set_prefs(d->app, &p);
+    ui_prefs_clear(&p);
+}
+
+static void
+on_clear_aliases(UiPrefsDialog *d)
+{
+    gtk_file_chooser_unselect_all(GTK_FILE_CHOOSER(d->aliases_button));
+    apply(d);
+}
+
+static void
+ui_prefs_dialog_class_init(UiPrefsDialogClass *klass)
+{
+    GtkWidgetClass *wc = GTK_WIDGET_CLASS(klass);
+    gtk_widget_class_set_template_from_resource(wc,
+                                                "/org/sipladder/Sipladder/ui-prefs-dialog.ui");
+    gtk_widget_class_bind_template_child(wc, UiPrefsDialog, merge_check);
+    gtk_widget_class_bind_template_child(wc, UiPrefsDialog, time_combo);
+    gtk_widget_class_bind_template_child(wc, UiPrefsDialog, aliases_button);
+    gtk_widget_class_bind_template_callback(wc, on_clear_aliases);
+}
+
+static void
+ui_prefs_dialog_init(UiPrefsDialog *d)
+{
+    gtk_widget_init_template(GTK_WIDGET(d));
+}
+
+GtkWidget *
+ui_prefs_dialog_new(UiApp *app, GtkWindow *parent)
+{
+    UiPrefsDialog *d = g_object_new(UI_TYPE_PREFS_DIALOG, "transient-for", parent,
+                                    "use-header-bar", TRUE, NULL);
+    d->app = app;
+    const UiPrefs *p = ui_app_get_prefs(app);
+    d->loading = TRUE;
+    gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(d->merge_check), p->merge_ip);
+    gtk_combo_box_set_active_id(GTK_COMBO_BOX(d->time_combo),
+                                ui_time_format_name(p->time_format));
+    if (p->aliases_file)
+        gtk_file_chooser_set_filename(GTK_FILE_CHOOSER(d->aliases_button), p->aliases_file);
+    d->loading = FALSE;
+    g_signal_connect_swapped(d->merge_check, "toggled", G_CALLBACK(apply), d);
+    g_signal_connect_swapped(d->time_combo, "changed", G_CALLBACK(apply), d);
+    g_signal_connect_swapped(d->aliases_button, "file-set", G_CALLBACK(apply), d);
+    return GTK_WIDGET(d);
+}

@@ -1,0 +1,41 @@
+/* sipladder GUI: preferences kept in a key file,
+ * g_get_user_config_dir()/sipladder/sipladder.ini (no GSettings schema to
+ * install). */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "ladder.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+    UI_TIME_ABSOLUTE,  /* "2026-11-25 14:07:25.109521" */
+    UI_TIME_OF_DAY,    /* "14:07:25.109" */
+    UI_TIME_RELATIVE,  /* seconds since the capture's first call: "+12.345" */
+} UiTimeFormat;
+
+typedef struct {
+    bool merge_ip;        /* ladder: one column per IP address */
+    UiTimeFormat time_format; /* of the call list's start column */
+    char *aliases_file;   /* "ADDR=NAME" lines for column titles; NULL for none */
+} UiPrefs;
+
+/* The default file: $XDG_CONFIG_HOME/sipladder/sipladder.ini (caller owns). */
+char *ui_prefs_default_path(void);
+/* Reads @path into @p (defaults for what is missing; a missing or broken
+ * file gives the defaults, @error tells why when it was broken). */
+void ui_prefs_load(UiPrefs *p, const char *path, GError **error);
+bool ui_prefs_save(const UiPrefs *p, const char *path, GError **error);
+void ui_prefs_clear(UiPrefs *p);
+const char *ui_time_format_name(UiTimeFormat f); /* "absolute", "time-of-day", "relative" */
+
+/* Ladder options from @p (aliases loaded from the file, if any: caller
+ * unrefs opts->aliases). A broken aliases file sets @error, the rest stays. */
+void ui_prefs_ladder_options(const UiPrefs *p, LadderOptions *opts, GError **error);
+
+/* @t formatted as @f says, @origin being the relative-time zero (caller owns). */
+char *ui_time_format(SlTime t, SlTime origin, UiTimeFormat f);
+
+G_END_DECLS

@@ -1,0 +1,210 @@
+/* sipladder GUI: saving calls as a new capture (see ui-save.h). */
+#include "ui-save.h"
+
+#include <pcap/pcap.h>
+
+#include "cap-decode.h"
+#include "cap-source.h"
+#include "rtp-stream.h"
+#include "status.h"
+
+typedef struct {
+    SlAddr src, dst;
+    uint32_t ssrc;
+    uint64_t first_frame, last_frame;
+} StreamKey;
+
+struct UiSaveSpec {
+    char *source;
+    GHashTable *frames;  /* uint64_t* frame -> itself: SIP frames */
+    GArray *streams;     /* StreamKey */
+};
+
+typedef struct {
+    const UiSaveSpec *spec;
+    bool keep;           /* the frame being decoded carries a chosen packet */
+} ReadState;
+
+UiSaveSpec *
+ui_save_spec_new(const char *source)
+{
+    UiSaveSpec *s = g_new0(UiSaveSpec, 1);
+    s->source = g_strdup(source);
+    s->frames = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    s->streams = g_array_new(FALSE, FALSE, sizeof(StreamKey));
+    return s;
+}
+
+void
+ui_save_spec_free(UiSaveSpec *s)
+{
+    if (!s)
+        return;
+    g_free(s->source);
+    g_hash_table_destroy(s->frames);
+    g_array_unref(s->streams);
+    g_free(s);
+}
+
+void
+ui_save_spec_add_call(UiSaveSpec *s, const CorrCall *call)
+{
+    for (guint i = 0; call->msgs && i < call->msgs->len; i++) {
+        const CorrMsg *m = g_ptr_array_index(call->msgs, i);
+        gint64 *f = g_new(gint64, 1);
+        *f = (gint64)m->frame;
+        g_hash_table_add(s->frames, f);
+    }
+    for (guint i = 0; call->streams && i < call->streams->len; i++) {
+        const RtpStream *st = g_ptr_array_index(call->streams, i);
+        StreamKey k = { st->src, st->dst, st->ssrc, st->first_frame, st->last_frame };
+        g_array_append_val(s->streams, k);
+    }
+}
+
+guint
+ui_save_spec_n_frames(const UiSaveSpec *s)
+{
+    return g_hash_table_size(s->frames);
+}
+
+/* RTP header: the SSRC is the 32-bit word at byte 8 (RFC 3550 5.1). */
+static bool
+rtp_ssrc(SlView payload, uint32_t *ssrc)
+{
+    SlView v = payload;
+    SlView head;
+    if (!sl_view_take(&v, 12, &head) || (sl_view_at(head, 0) >> 6) != 2)
+        return false;
+    *ssrc = (uint32_t)sl_view_at(head, 8) << 24 | (uint32_t)sl_view_at(head, 9) << 16 |
+            (uint32_t)sl_view_at(head, 10) << 8 | (uint32_t)sl_view_at(head, 11);
+    return true;
+}
+
+static void
+on_packet(const CapPacket *pkt, gpointer user)
+{
+    ReadState *rs = user;
+    if (pkt->transport != CAP_TRANSPORT_UDP || rs->spec->streams->len == 0)
+        return;
+    uint32_t ssrc;
+    if (!rtp_ssrc(pkt->payload, &ssrc))
+        return;
+    for (guint i = 0; i < rs->spec->streams->len; i++) {
+        const StreamKey *k = &g_array_index(rs->spec->streams, StreamKey, i);
+        if (k->ssrc == ssrc && pkt->frame >= k->first_frame && pkt->frame <= k->last_frame &&
+            sl_addr_equal(&k->src, &pkt->src) && sl_addr_equal(&k->dst, &pkt->dst)) {
+            rs->keep = true;
+            return;
+        }
+    }
+}
+
+bool
+ui_save_spec_write(const UiSaveSpec *s, const char *dest, guint64 *written, GError **error)
+{
+    *written = 0;
+    g_autoptr(CapSource) src = cap_source_open_file(s->source, error);
+    if (!src)
+        return false;
+    ReadState rs = { s, false };
+    g_autoptr(CapDecoder) dec = cap_decoder_new(NULL, on_packet, &rs);
+    pcap_t *dead = NULL;
+    pcap_dumper_t *out = NULL;
+    guint64 other_link = 0;
+    bool ok = true;
+    CapFrame frame;
+    CapReadResult r;
+    while ((r = cap_source_next(src, &frame, error)) == CAP_READ_FRAME) {
+        rs.keep = false;
+        cap_decoder_feed(dec, &frame, 0);
+        gint64 f = (gint64)frame.frame;
+        if (!rs.keep && !g_hash_table_contains(s->frames, &f))
+            continue;
+        if (!dead) {
+            dead = pcap_open_dead_with_tstamp_precision(frame.linktype, 262144,
+                                                        PCAP_TSTAMP_PRECISION_NANO);
+            out = dead ? pcap_dump_open(dead, dest) : NULL;
+            if (!out) {
+                g_set_error(error, SL_IO_ERROR, SL_IO_ERROR_WRITE, "Cannot write %s: %s", dest,
+                            dead ? pcap_geterr(dead) : "out of memory");
+                ok = false;
+                break;
+            }
+        }
+        if (frame.linktype != pcap_datalink(dead)) {
+            other_link++;
+            continue;
+        }
+        struct pcap_pkthdr h = { 0 };
+        h.ts.tv_sec = (time_t)(frame.ts / SL_TIME_SECOND);
+        h.ts.tv_usec = (suseconds_t)(frame.ts % SL_TIME_SECOND); /* ns: opened with NANO */
+        h.caplen = frame.cap_len;
+        h.len = frame.wire_len;
+        pcap_dump((u_char *)out, &h, frame.data);
+        (*written)++;
+    }
+    if (ok && r == CAP_READ_ERROR)
+        ok = false; /* @error names the source and frame */
+    if (out && pcap_dump_flush(out) != 0 && ok) {
+        g_set_error(error, SL_IO_ERROR, SL_IO_ERROR_WRITE, "Cannot write %s", dest);
+        ok = false;
+    }
+    if (out)
+        pcap_dump_close(out);
+    if (dead)
+        pcap_close(dead);
+    if (ok && *written == 0) {
+        g_set_error(error, SL_IO_ERROR, SL_IO_ERROR_WRITE, "%s: no frame of the selected calls found",
+                    s->source);
+        ok = false;
+    }
+    if (ok && other_link)
+        g_debug("%s: %" G_GUINT64_FORMAT " frames of another link type not saved", dest,
+                other_link);
+    return ok;
+}
+
+typedef struct {
+    UiSaveSpec *spec;
+    char *dest;
+} WriteJob;
+
+static void
+job_free(gpointer p)
+{
+    WriteJob *j = p;
+    ui_save_spec_free(j->spec);
+    g_free(j->dest);
+    g_free(j);
+}
+
+static void
+write_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel)
+{
+    WriteJob *j = data;
+    guint64 n = 0;
+    GError *error = NULL;
+    if (ui_save_spec_write(j->spec, j->dest, &n, &error))
+        g_task_return_int(task, (gssize)n);
+    else
+        g_task_return_error(task, error);
+}
+
+void
+ui_save_spec_write_async(UiSaveSpec *s, const char *dest, GCancellable *cancel,
+                         GAsyncReadyCallback done, gpointer user)
+{
+    WriteJob *j = g_new0(WriteJob, 1);
+    j->spec = s;
+    j->dest = g_strdup(dest);
+    g_autoptr(GTask) task = g_task_new(NULL, cancel, done, user);
+    g_task_set_task_data(task, j, job_free);
+    g_task_run_in_thread(task, write_thread);
+}
+
+gint64
+ui_save_spec_write_finish(GAsyncResult *res, GError **error)
+{
+    return g_task_propagate_int(G_TASK(res), error);
+}

@@ -1,0 +1,345 @@
+/* GUI tests (suite gui, under xvfb-run): the application on the sample
+ * captures, through the same actions and models the user drives. Without
+ * a display the test is skipped (exit 77). With --shots DIR it also saves
+ * PNG screenshots of the window and the ladder of each reference flow. */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "ui-app.h"
+#include "ui-window.h"
+
+static UiApp *app;
+static const char *shots_dir;
+static char *tmp_dir;
+
+typedef struct {
+    const char *file;
+    guint calls, other;  /* rows of the two lists */
+    guint open_id;       /* the call opened at the end of the load */
+    guint arrows;        /* its messages */
+    guint bands;         /* its RTP streams */
+    const char *shot;    /* screenshot name, or NULL */
+} Sample;
+
+static const Sample samples[] = {
+    { "flow1-direct.pcap", 1, 0, 1, 7, 2, "flow1-direct" },
+    { "flow2-proxy.pcap", 1, 0, 1, 11, 2, "flow2-proxy" },
+    { "flow3-redirect.pcap", 1, 1, 2, 24, 2, "flow3-redirect" },
+    { "flow4-b2bua.pcap", 1, 0, 1, 14, 2, "flow4-b2bua" },
+    { "flow4-b2bua-xcallid.pcap", 1, 0, 1, 14, 4, NULL },
+    { "flow2-two-points.pcap", 1, 0, 1, 14, 2, NULL },
+    { "failures.pcap", 4, 0, 1, 8, 0, NULL },
+};
+
+static char *
+sample_path(const char *name)
+{
+    const char *root = g_getenv("SL_SOURCE_DIR");
+    return g_build_filename(root ? root : ".", "samples", name, NULL);
+}
+
+static gboolean
+on_timeout(gpointer flag)
+{
+    *(gboolean *)flag = TRUE;
+    return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @cond(@data) holds; fails after 60 s. */
+static void
+wait_until(gboolean (*cond)(gpointer), gpointer data)
+{
+    gboolean expired = FALSE;
+    guint id = g_timeout_add_seconds(60, on_timeout, &expired);
+    while (!cond(data) && !expired)
+        g_main_context_iteration(NULL, TRUE);
+    g_assert_false(expired);
+    g_source_remove(id);
+}
+
+static gboolean
+is_loaded(gpointer c)
+{
+    return ui_capture_is_loaded(c);
+}
+
+static gboolean
+no_pending_events(gpointer unused)
+{
+    return !g_main_context_pending(NULL);
+}
+
+static UiWindow *
+new_window(void)
+{
+    UiWindow *w = ui_window_new(GTK_APPLICATION(app));
+    gtk_window_set_default_size(GTK_WINDOW(w), 1280, 860);
+    gtk_widget_show(GTK_WIDGET(w));
+    return w;
+}
+
+static UiCapture *
+open_and_wait(UiWindow *w, const char *path)
+{
+    g_autoptr(GFile) f = g_file_new_for_path(path);
+    UiCapture *c = ui_window_open(w, f);
+    g_assert_nonnull(c);
+    g_object_ref(c);
+    wait_until(is_loaded, c);
+    wait_until(no_pending_events, NULL);
+    return c;
+}
+
+static gboolean
+on_drawn(GtkWidget *w, cairo_t *cr, gpointer flag)
+{
+    *(gboolean *)flag = TRUE;
+    return FALSE;
+}
+
+static gboolean
+flag_set(gpointer flag)
+{
+    return *(gboolean *)flag;
+}
+
+/* Waits until @widget has been laid out and drawn on screen. */
+static void
+wait_drawn(GtkWidget *widget)
+{
+    gboolean drawn = FALSE;
+    gulong id = g_signal_connect(widget, "draw", G_CALLBACK(on_drawn), &drawn);
+    gtk_widget_queue_draw(widget);
+    wait_until(flag_set, &drawn);
+    g_signal_handler_disconnect(widget, id);
+}
+
+/* Draws @widget into a PNG at @path. */
+static void
+save_png(GtkWidget *widget, const char *path)
+{
+    wait_drawn(widget);
+    int w = gtk_widget_get_allocated_width(widget), h = gtk_widget_get_allocated_height(widget);
+    g_assert_cmpint(w, >, 10);
+    g_assert_cmpint(h, >, 10);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_t *cr = cairo_create(s);
+    gtk_widget_draw(widget, cr);
+    cairo_destroy(cr);
+    g_assert_cmpint(cairo_surface_write_to_png(s, path), ==, CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+}
+
+static guint
+count_substr(const char *hay, const char *needle)
+{
+    guint n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static void
+test_sample(gconstpointer data)
+{
+    const Sample *s = data;
+    g_autofree char *path = sample_path(s->file);
+    UiWindow *w = new_window();
+    UiCapture *c = open_and_wait(w, path);
+    g_assert_null(ui_window_get_message(w));
+    g_assert_cmpuint(ui_capture_count_rows(c, TRUE), ==, s->calls);
+    g_assert_cmpuint(ui_capture_count_rows(c, FALSE), ==, s->other);
+    /* the first call opens by itself, its first message selected */
+    g_assert_cmpuint(ui_capture_get_open_call(c), ==, s->open_id);
+    UiLadderView *v = ui_capture_get_ladder_view(c);
+    const LadderLayout *l = ui_ladder_view_get_layout(v);
+    g_assert_nonnull(l);
+    g_assert_cmpuint(l->arrows->len, ==, s->arrows);
+    g_assert_cmpuint(l->bands->len, ==, s->bands);
+    g_assert_cmpuint(ui_capture_count_streams(c), ==, s->bands);
+    const LadderArrow *first = &g_array_index(l->arrows, LadderArrow, 0);
+    g_assert_cmpstr(first->label, ==, "INVITE");
+    g_assert_cmpint(ui_ladder_view_get_selected_arrow(v), ==, 0);
+    g_autofree char *raw = ui_capture_get_message_text(c, TRUE);
+    g_assert_true(g_str_has_prefix(raw, "INVITE sip:"));
+    g_autofree char *fields = ui_capture_get_message_text(c, FALSE);
+    g_assert_nonnull(strstr(fields, "Request:  INVITE"));
+    /* Down selects the next message and shows its text */
+    ui_ladder_view_step(v, 1);
+    g_assert_cmpint(ui_ladder_view_get_selected_arrow(v), ==, 1);
+    const LadderArrow *second = &g_array_index(l->arrows, LadderArrow, 1);
+    g_autofree char *raw2 = ui_capture_get_message_text(c, TRUE);
+    g_autofree char *want = second->is_request ? g_strdup(second->label)
+                                               : g_strdup_printf("SIP/2.0 %s", second->label);
+    g_assert_true(g_str_has_prefix(raw2, want));
+    /* the filter */
+    ui_capture_set_filter(c, "method:INVITE");
+    g_assert_cmpuint(ui_capture_count_visible(c, TRUE), ==, s->calls);
+    ui_capture_set_filter(c, "method:NOTIFY from:nobody");
+    g_assert_cmpuint(ui_capture_count_visible(c, TRUE), ==, 0);
+    ui_capture_set_filter(c, "");
+    g_assert_cmpuint(ui_capture_count_visible(c, TRUE), ==, s->calls);
+    /* export through the window action, as the menu does */
+    g_autofree char *base = g_path_get_basename(path);
+    g_autofree char *svg_path = g_strdup_printf("%s/%s.svg", tmp_dir, base);
+    g_action_group_activate_action(G_ACTION_GROUP(w), "export-to",
+                                   g_variant_new_string(svg_path));
+    g_assert_null(ui_window_get_message(w));
+    g_autofree char *svg = NULL;
+    g_assert_true(g_file_get_contents(svg_path, &svg, NULL, NULL));
+    g_assert_true(g_str_has_prefix(svg, "<?xml") || g_str_has_prefix(svg, "<svg"));
+    g_assert_cmpuint(count_substr(svg, "class=\"message\""), ==, s->arrows);
+    g_assert_nonnull(strstr(svg, ">INVITE</text>"));
+    if (s->shot && shots_dir) {
+        wait_until(no_pending_events, NULL);
+        g_autofree char *png = g_strdup_printf("%s/%s.png", shots_dir, s->shot);
+        save_png(GTK_WIDGET(w), png);
+        g_autofree char *lpng = g_strdup_printf("%s/%s-ladder.png", shots_dir, s->shot);
+        save_png(GTK_WIDGET(v), lpng);
+    }
+    g_object_unref(c);
+    gtk_widget_destroy(GTK_WIDGET(w));
+    g_unlink(svg_path);
+}
+
+static void
+test_truncated(void)
+{
+    g_autofree char *path = sample_path("flow4-b2bua.pcap");
+    g_autofree char *bytes = NULL;
+    g_assert_true(g_file_get_contents(path, &bytes, NULL, NULL));
+    g_autofree char *cut = g_build_filename(tmp_dir, "cut-b2bua.pcap", NULL);
+    g_assert_true(g_file_set_contents(cut, bytes, 3000, NULL));
+    UiWindow *w = new_window();
+    UiCapture *c = open_and_wait(w, cut);
+    const char *msg = ui_window_get_message(w);
+    g_assert_nonnull(msg);
+    g_assert_nonnull(strstr(msg, "cut-b2bua.pcap"));
+    g_assert_nonnull(strstr(msg, "truncated after frame 6"));
+    /* what was read before the cut stays, in its tab */
+    g_assert_cmpuint(ui_window_count_captures(w), ==, 1);
+    g_assert_cmpuint(ui_capture_count_rows(c, TRUE), ==, 1);
+    const LadderLayout *l = ui_ladder_view_get_layout(ui_capture_get_ladder_view(c));
+    g_assert_nonnull(l);
+    g_assert_cmpuint(l->arrows->len, ==, 6);
+    if (shots_dir) {
+        g_autofree char *png = g_strdup_printf("%s/truncated.png", shots_dir);
+        save_png(GTK_WIDGET(w), png);
+    }
+    g_object_unref(c);
+    gtk_widget_destroy(GTK_WIDGET(w));
+    g_unlink(cut);
+}
+
+static void
+test_not_a_capture(void)
+{
+    g_autofree char *path = sample_path("README.md");
+    UiWindow *w = new_window();
+    UiCapture *c = open_and_wait(w, path);
+    const char *msg = ui_window_get_message(w);
+    g_assert_nonnull(msg);
+    g_assert_nonnull(strstr(msg, "README.md"));
+    g_assert_nonnull(strstr(msg, "not a pcap or pcapng capture file"));
+    g_assert_cmpuint(ui_window_count_captures(w), ==, 0); /* its tab went */
+    g_object_unref(c);
+    gtk_widget_destroy(GTK_WIDGET(w));
+}
+
+static gboolean
+saved_or_failed(gpointer w)
+{
+    const char *m = ui_window_get_message(w);
+    return m && (g_str_has_prefix(m, "Saved ") || strstr(m, "annot"));
+}
+
+static void
+test_save_pcap(void)
+{
+    g_autofree char *path = sample_path("flow4-b2bua.pcap");
+    UiWindow *w = new_window();
+    UiCapture *c = open_and_wait(w, path);
+    g_autofree char *out = g_build_filename(tmp_dir, "saved.pcap", NULL);
+    g_action_group_activate_action(G_ACTION_GROUP(w), "save-pcap-to", g_variant_new_string(out));
+    wait_until(saved_or_failed, w);
+    g_assert_true(g_str_has_prefix(ui_window_get_message(w), "Saved "));
+    /* the new file holds the call's 14 messages and its RTP */
+    char *files[] = { out, NULL };
+    g_autoptr(CorrEngine) e = corr_engine_new(NULL);
+    CorrLoadOptions o;
+    corr_load_options_init(&o);
+    o.engine = e;
+    o.media = true;
+    g_autoptr(CorrLoad) ld = corr_load_files(files, &o);
+    g_assert_true(corr_load_complete(ld));
+    g_assert_cmpuint(corr_engine_messages(e)->len, ==, 14);
+    g_assert_cmpuint(corr_engine_calls(e)->len, ==, 1);
+    g_assert_cmpuint(corr_load_streams(ld)->len, ==, 2);
+    g_object_unref(c);
+    gtk_widget_destroy(GTK_WIDGET(w));
+    g_unlink(out);
+}
+
+static void
+test_zoom_and_tabs(void)
+{
+    g_autofree char *a = sample_path("flow1-direct.pcap");
+    g_autofree char *b = sample_path("flow2-proxy.pcap");
+    UiWindow *w = new_window();
+    UiCapture *ca = open_and_wait(w, a);
+    UiCapture *cb = open_and_wait(w, b);
+    g_assert_cmpuint(ui_window_count_captures(w), ==, 2);
+    g_assert_true(ui_window_get_capture(w) == cb);
+    UiLadderView *v = ui_capture_get_ladder_view(cb);
+    g_action_group_activate_action(G_ACTION_GROUP(w), "zoom-in", NULL);
+    g_assert_cmpfloat(ui_ladder_view_get_zoom(v), >, 1.0);
+    g_action_group_activate_action(G_ACTION_GROUP(w), "zoom-reset", NULL);
+    g_assert_cmpfloat(ui_ladder_view_get_zoom(v), ==, 1.0);
+    g_action_group_activate_action(G_ACTION_GROUP(w), "close", NULL);
+    g_assert_cmpuint(ui_window_count_captures(w), ==, 1);
+    g_assert_true(ui_window_get_capture(w) == ca);
+    g_object_unref(ca);
+    g_object_unref(cb);
+    gtk_widget_destroy(GTK_WIDGET(w));
+}
+
+int
+main(int argc, char **argv)
+{
+    if (!g_getenv("DISPLAY") && !g_getenv("WAYLAND_DISPLAY")) {
+        g_printerr("no display: skipped (run under xvfb-run)\n");
+        return 77;
+    }
+    /* the recent files list and preferences go to a scratch home */
+    tmp_dir = g_dir_make_tmp("sl-gui-XXXXXX", NULL);
+    g_assert_nonnull(tmp_dir);
+    g_autofree char *config = g_build_filename(tmp_dir, "config", NULL);
+    g_autofree char *data = g_build_filename(tmp_dir, "data", NULL);
+    g_setenv("XDG_CONFIG_HOME", config, TRUE);
+    g_setenv("XDG_DATA_HOME", data, TRUE);
+    g_test_init(&argc, &argv, NULL);
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], "--shots") == 0)
+            shots_dir = argv[i + 1];
+    if (!gtk_init_check(&argc, &argv)) {
+        g_printerr("cannot open the display: skipped\n");
+        return 77;
+    }
+    if (shots_dir)
+        g_mkdir_with_parents(shots_dir, 0755);
+    app = ui_app_new(G_APPLICATION_NON_UNIQUE);
+    g_assert_true(g_application_register(G_APPLICATION(app), NULL, NULL));
+    for (size_t i = 0; i < G_N_ELEMENTS(samples); i++) {
+        g_autofree char *name = g_strdup_printf("/gui/sample/%s", samples[i].file);
+        g_test_add_data_func(name, &samples[i], test_sample);
+    }
+    g_test_add_func("/gui/truncated", test_truncated);
+    g_test_add_func("/gui/not-a-capture", test_not_a_capture);
+    g_test_add_func("/gui/save-pcap", test_save_pcap);
+    g_test_add_func("/gui/zoom-and-tabs", test_zoom_and_tabs);
+    int rc = g_test_run();
+    g_object_unref(app);
+    g_rmdir(tmp_dir); /* left behind when not empty: the recent files list */
+    g_free(tmp_dir);
+    return rc;
+}
