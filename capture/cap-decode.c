@@ -1,7 +1,9 @@
 /* sipladder: frame decoding from the link layer to transport payloads.
  * RFC 791, RFC 8200 section 4 (extension headers), RFC 768, RFC 9260
- * section 3.3.1 (DATA chunk), RFC 2784 + RFC 2890 (GRE), RFC 7348 (VXLAN),
- * IEEE 802.1Q/802.1ad, Linux cooked capture v1/v2, BSD loopback. */
+ * section 3.3.1 (DATA chunk), RFC 2003 and RFC 4213 section 3 (IP in IP,
+ * IPv6 in IPv4), RFC 2784 + RFC 2890 (GRE), RFC 7348 (VXLAN), RFC 8926
+ * section 3.4 (GENEVE), IEEE 802.1Q/802.1ad, Linux cooked capture v1/v2,
+ * BSD loopback. */
 #include <pcap/pcap.h>
 #include <string.h>
 
@@ -40,6 +42,7 @@ enum {
 };
 
 #define VXLAN_PORT 4789
+#define GENEVE_PORT 6081
 
 /* An SCTP user message being rebuilt from DATA chunk fragments
  * (RFC 9260 section 6.9): B first, then consecutive TSNs, E last. */
@@ -94,6 +97,20 @@ cap_transport_name(CapTransport t)
     return "-";
 }
 
+const char *
+cap_tunnel_name(CapTunnel t)
+{
+    switch (t) {
+    case CAP_TUNNEL_IPIP: return "IPIP";
+    case CAP_TUNNEL_GRE: return "GRE";
+    case CAP_TUNNEL_ERSPAN: return "ERSPAN";
+    case CAP_TUNNEL_VXLAN: return "VXLAN";
+    case CAP_TUNNEL_GENEVE: return "GENEVE";
+    case CAP_TUNNEL_NONE: break;
+    }
+    return "-";
+}
+
 void
 cap_limits_init(CapLimits *l)
 {
@@ -102,7 +119,7 @@ cap_limits_init(CapLimits *l)
     l->tcp_max_buffer = 1u << 20;
     l->tcp_max_streams = 65536;
     l->tcp_idle_timeout = 600 * SL_TIME_SECOND;
-    l->max_tunnel_depth = 4;
+    l->max_tunnel_depth = 16;
 }
 
 static guint
@@ -531,16 +548,37 @@ out:
 
 /* ----------------------------------------------------------- tunnels */
 
+/* Counts one more encapsulation; the first one entered is the outermost,
+ * whose kind and IP addresses (those of the header just read) the packet
+ * keeps. */
 static bool
-enter_tunnel(Ctx *c)
+enter_tunnel(Ctx *c, CapTunnel kind, uint32_t id)
 {
     if (c->depth >= c->dec->limits.max_tunnel_depth) {
         malformed(c);
         return false;
     }
+    if (c->depth == 0) {
+        c->pkt.tunnel = kind;
+        c->pkt.tunnel_id = id;
+        c->pkt.tunnel_src = c->pkt.src;
+        c->pkt.tunnel_dst = c->pkt.dst;
+        c->pkt.tunnel_src.port = c->pkt.tunnel_dst.port = 0;
+    }
     c->depth++;
+    c->pkt.tunnel_depth = (uint8_t)MIN(c->depth, 255u);
     c->pkt.flags |= CAP_PKT_TUNNELED;
     return true;
+}
+
+/* GRE turned out to carry ERSPAN: the outermost tunnel's kind says so. */
+static void
+refine_tunnel(Ctx *c, CapTunnel kind, uint32_t id)
+{
+    if (c->depth == 1) {
+        c->pkt.tunnel = kind;
+        c->pkt.tunnel_id = id;
+    }
 }
 
 static void
@@ -552,23 +590,29 @@ dec_gre(Ctx *c, SlView v)
         return;
     }
     unsigned version = flags & 0x7;
-    size_t skip = 0;
-    if (flags & 0x8000) /* C: checksum + reserved */
-        skip += 4;
-    if (flags & 0x2000) /* K: key */
-        skip += 4;
-    if (flags & 0x1000) /* S: sequence number */
-        skip += 4;
-    if (version == 1 && (flags & 0x0080)) /* enhanced GRE: acknowledgment */
-        skip += 4;
     if (version > 1) {
         malformed(c);
         return;
     }
+    uint32_t key = 0;
+    if ((flags & 0x8000) && !sl_view_skip(&v, 4)) { /* C: checksum + reserved */
+        truncated(c);
+        return;
+    }
+    if ((flags & 0x2000) && !sl_view_be32(&v, &key)) { /* K: key */
+        truncated(c);
+        return;
+    }
+    size_t skip = 0;
+    if (flags & 0x1000) /* S: sequence number */
+        skip += 4;
+    if (version == 1 && (flags & 0x0080)) /* enhanced GRE: acknowledgment */
+        skip += 4;
     if (!sl_view_skip(&v, skip)) {
         truncated(c);
         return;
     }
+    refine_tunnel(c, CAP_TUNNEL_GRE, key);
     switch (proto) {
     case ETH_IPV4:
         dec_ipv4(c, v);
@@ -579,22 +623,29 @@ dec_gre(Ctx *c, SlView v)
     case ETH_TEB:
         dec_ether(c, v);
         break;
-    case ETH_ERSPAN2:
-        /* type I has no header (no S bit); type II has 8 bytes */
-        if ((flags & 0x1000) && !sl_view_skip(&v, 8)) {
+    case ETH_ERSPAN2: {
+        /* type I has no header (no S bit); type II has 8 bytes:
+         * Ver(4) VLAN(12) COS(3) En(2) T(1) Session ID(10) Reserved(12) Index(20) */
+        uint32_t w0 = 0;
+        if ((flags & 0x1000) && (!sl_view_be32(&v, &w0) || !sl_view_skip(&v, 4))) {
             truncated(c);
             return;
         }
+        refine_tunnel(c, CAP_TUNNEL_ERSPAN, w0 & 0x3ff);
         dec_ether(c, v);
         break;
+    }
     case ETH_ERSPAN3: {
-        /* 12 bytes; the O flag (lowest bit) adds an 8-byte subheader */
-        SlView h = v;
+        /* 12 bytes, the session ID as in type II; the O flag (lowest bit)
+         * adds an 8-byte platform subheader */
+        uint32_t w0;
         uint8_t b;
-        if (!sl_view_peek_u8(h, 11, &b) || !sl_view_skip(&v, (b & 1) ? 20 : 12)) {
+        if (!sl_view_peek_u8(v, 11, &b) || !sl_view_be32(&v, &w0) ||
+            !sl_view_skip(&v, (b & 1) ? 16 : 8)) {
             truncated(c);
             return;
         }
+        refine_tunnel(c, CAP_TUNNEL_ERSPAN, w0 & 0x3ff);
         dec_ether(c, v);
         break;
     }
@@ -645,6 +696,55 @@ deliver(Ctx *c, CapTransport t, uint16_t sport, uint16_t dport, SlView payload)
     c->dec->func(&c->pkt, c->dec->user);
 }
 
+/* VXLAN (RFC 7348 section 5): flags(8, I = 0x08) reserved(24) VNI(24)
+ * reserved(8), then an Ethernet frame. Returns false when the datagram does
+ * not look like VXLAN (it is then delivered as it is). */
+static bool
+dec_vxlan(Ctx *c, SlView v)
+{
+    uint8_t vflags;
+    uint32_t vni;
+    SlView h = v;
+    if (!sl_view_u8(&h, &vflags) || !(vflags & 0x08) || !sl_view_skip(&h, 3) ||
+        !sl_view_be32(&h, &vni) || h.len < 14)
+        return false;
+    if (enter_tunnel(c, CAP_TUNNEL_VXLAN, vni >> 8))
+        dec_ether(c, h);
+    return true;
+}
+
+/* GENEVE (RFC 8926 section 3.4):
+ *   Ver(2) Opt Len(6) O(1) C(1) Rsvd(6) Protocol Type(16)
+ *   VNI(24) Reserved(8) Variable-Length Options (Opt Len * 4 bytes)
+ * then the frame the Protocol Type names (0x6558 Ethernet, IPv4, IPv6).
+ * Returns false when the datagram is not GENEVE version 0. */
+static bool
+dec_geneve(Ctx *c, SlView v)
+{
+    uint8_t b0, b1;
+    uint16_t proto;
+    uint32_t vni;
+    SlView h = v;
+    if (!sl_view_u8(&h, &b0) || !sl_view_u8(&h, &b1) || !sl_view_be16(&h, &proto) ||
+        !sl_view_be32(&h, &vni) || (b0 >> 6) != 0)
+        return false;
+    if (proto != ETH_TEB && proto != ETH_IPV4 && proto != ETH_IPV6)
+        return false;
+    if (!sl_view_skip(&h, (size_t)(b0 & 0x3f) * 4)) {
+        truncated(c);
+        return true;
+    }
+    if (!enter_tunnel(c, CAP_TUNNEL_GENEVE, vni >> 8))
+        return true;
+    if (proto == ETH_TEB)
+        dec_ether(c, h);
+    else if (proto == ETH_IPV4)
+        dec_ipv4(c, h);
+    else
+        dec_ipv6(c, h);
+    return true;
+}
+
 static void
 dec_udp(Ctx *c, SlView v)
 {
@@ -663,17 +763,10 @@ dec_udp(Ctx *c, SlView v)
         malformed(c);
         return;
     }
-    if (dport == VXLAN_PORT) {
-        uint8_t vflags;
-        if (sl_view_peek_u8(v, 0, &vflags) && (vflags & 0x08) && v.len > 8 + 14) {
-            if (!enter_tunnel(c))
-                return;
-            SlView inner = sl_view_tail(v, 8);
-            c->pkt.src.family = SL_AF_NONE; /* inner addresses replace outer */
-            dec_ether(c, inner);
-            return;
-        }
-    }
+    if (dport == VXLAN_PORT && dec_vxlan(c, v))
+        return;
+    if (dport == GENEVE_PORT && dec_geneve(c, v))
+        return;
     deliver(c, CAP_TRANSPORT_UDP, sport, dport, v);
 }
 
@@ -823,15 +916,15 @@ dec_l4(Ctx *c, uint8_t proto, SlView v)
         dec_sctp(c, v);
         break;
     case IPP_IPIP:
-        if (enter_tunnel(c))
+        if (enter_tunnel(c, CAP_TUNNEL_IPIP, 0))
             dec_ipv4(c, v);
         break;
     case IPP_IPV6:
-        if (enter_tunnel(c))
+        if (enter_tunnel(c, CAP_TUNNEL_IPIP, 0))
             dec_ipv6(c, v);
         break;
     case IPP_GRE:
-        if (enter_tunnel(c))
+        if (enter_tunnel(c, CAP_TUNNEL_GRE, 0))
             dec_gre(c, v);
         break;
     default:

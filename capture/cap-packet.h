@@ -33,10 +33,23 @@ typedef struct {
 enum {
     CAP_PKT_IP_REASSEMBLED = 1u << 0, /* payload rebuilt from IP fragments */
     CAP_PKT_TRUNCATED = 1u << 1,      /* the frame was cut by the snaplen */
-    CAP_PKT_TUNNELED = 1u << 2,       /* found inside IP-in-IP, GRE or ERSPAN */
+    CAP_PKT_TUNNELED = 1u << 2,       /* found inside a tunnel (CapPacket.tunnel) */
     CAP_PKT_TCP_GAP = 1u << 3,        /* TCP: bytes were lost before this data */
     CAP_PKT_VLAN = 1u << 4,           /* carried 802.1Q/802.1ad tags */
 };
+
+/* The outermost tunnel or mirror encapsulation a packet was found in. */
+typedef enum {
+    CAP_TUNNEL_NONE = 0,
+    CAP_TUNNEL_IPIP,   /* IPv4 or IPv6 carried directly in IPv4/IPv6 (RFC 2003, RFC 4213) */
+    CAP_TUNNEL_GRE,    /* GRE with IP, PPP or Ethernet (RFC 2784, RFC 2890, RFC 1701 TEB) */
+    CAP_TUNNEL_ERSPAN, /* ERSPAN type I, II or III in GRE */
+    CAP_TUNNEL_VXLAN,  /* UDP 4789 (RFC 7348) */
+    CAP_TUNNEL_GENEVE, /* UDP 6081 (RFC 8926) */
+} CapTunnel;
+
+/* "IPIP", "GRE", "ERSPAN", "VXLAN", "GENEVE", "-" (static). */
+const char *cap_tunnel_name(CapTunnel t);
 
 typedef struct CapTcpStream CapTcpStream;
 
@@ -58,6 +71,13 @@ typedef struct {
     uint32_t sctp_ppid; /* SCTP payload protocol identifier */
     SlView payload;
     CapTcpStream *stream; /* TCP only: the direction the bytes belong to */
+    /* The outermost tunnel (the mirror or tunnel the packet came through);
+     * all zero when the packet was not tunnelled. For TCP, those of the
+     * frame that delivered the bytes. */
+    CapTunnel tunnel;
+    uint8_t tunnel_depth;          /* tunnels entered, outermost first */
+    uint32_t tunnel_id;            /* its VNI (VXLAN, GENEVE), GRE key or ERSPAN session */
+    SlAddr tunnel_src, tunnel_dst; /* its outer IP addresses (port 0) */
 } CapPacket;
 
 G_END_DECLS

@@ -531,6 +531,10 @@ typedef struct {
     uint8_t ttl;
     uint32_t sctp_ppid;
     GBytes *payload;
+    CapTunnel tunnel;
+    uint8_t tunnel_depth;
+    uint32_t tunnel_id;
+    SlAddr tunnel_src, tunnel_dst;
     const CapTcpStream *stream;
     gpointer user_data; /* TCP: the stream's user data during the call */
 } Got;
@@ -583,6 +587,11 @@ collect(const CapPacket *pkt, gpointer user)
     g->ttl = pkt->ttl;
     g->sctp_ppid = pkt->sctp_ppid;
     g->payload = g_bytes_new(pkt->payload.p, pkt->payload.len);
+    g->tunnel = pkt->tunnel;
+    g->tunnel_depth = pkt->tunnel_depth;
+    g->tunnel_id = pkt->tunnel_id;
+    g->tunnel_src = pkt->tunnel_src;
+    g->tunnel_dst = pkt->tunnel_dst;
     g->stream = pkt->stream;
     g_ptr_array_add(c->got, g);
 
@@ -1102,7 +1111,65 @@ t_vlan_both_sides(void)
     return wrap_eth(wrap_vlan(b, 10, 0x0800), 0x8100);
 }
 
+/* GENEVE (RFC 8926 section 3.4) with @opt_words words of options: one
+ * option header (class 0x0101, type 1, length opt_words - 1) and zeros. */
+static Buf *
+wrap_geneve(Buf *b, uint16_t proto, uint32_t vni, unsigned opt_words)
+{
+    Hdr h = { 0 };
+    h8(&h, opt_words & 0x3f); /* version 0 */
+    h8(&h, 0);
+    h16(&h, proto);
+    h32(&h, vni << 8);
+    if (opt_words) {
+        h16(&h, 0x0101);
+        h8(&h, 1);
+        h8(&h, (opt_words - 1) & 0x1f);
+        hfill(&h, 0, (opt_words - 1) * 4);
+    }
+    return push(b, &h);
+}
+
+static Buf *
+t_geneve_eth(void)
+{
+    Buf *b = wrap_geneve(wrap_eth(udp4(), 0x0800), 0x6558, 0xabcdef, 3);
+    return t_v4(wrap_udp(b, 49152, 6081), IPP_UDP);
+}
+
+static Buf *
+t_geneve_ipv4(void)
+{
+    return t_v4(wrap_udp(wrap_geneve(udp4(), 0x0800, 5, 0), 49152, 6081), IPP_UDP);
+}
+
+static Buf *
+t_geneve_ipv6_over_v6(void)
+{
+    Buf *b = wrap_udp(wrap_geneve(udp6(), 0x86dd, 6, 1), 49152, 6081);
+    return wrap_eth(wrap_outer6(b, IPP_UDP), 0x86dd);
+}
+
+/* IPv4 in GRE (key 0xdeadbeef) in IP-in-IP, then VXLAN in GENEVE inside:
+ * four tunnels, the outermost being the IP-in-IP between OUT4 addresses. */
+static Buf *
+t_nested_four(void)
+{
+    Buf *b = wrap_vxlan(wrap_eth(udp4(), 0x0800), 77);
+    b = wrap_ipv4(wrap_udp(b, 49152, 4789), "10.5.5.5", "10.6.6.6", IPP_UDP);
+    b = wrap_geneve(b, 0x0800, 88, 0);
+    b = wrap_ipv4(wrap_udp(b, 49152, 6081), "10.3.3.3", "10.4.4.4", IPP_UDP);
+    b = wrap_ipv4(wrap_gre(b, 0x2000, 0x0800), "10.7.7.7", "10.8.8.8", IPP_GRE);
+    return t_v4(b, IPP_IPIP);
+}
+
 static const DeliverCase tunnel_cases[] = {
+    { "geneve-ethernet-options", LT_EN10MB, t_geneve_eth, 0, PAYLOAD, CAP_PKT_TUNNELED, 0, A4S,
+      A4D },
+    { "geneve-ipv4", LT_EN10MB, t_geneve_ipv4, 0, PAYLOAD, CAP_PKT_TUNNELED, 0, A4S, A4D },
+    { "geneve-ipv6-over-ipv6", LT_EN10MB, t_geneve_ipv6_over_v6, 0, PAYLOAD, CAP_PKT_TUNNELED, 0,
+      A6S, A6D },
+    { "nested-four-deep", LT_EN10MB, t_nested_four, 0, PAYLOAD, CAP_PKT_TUNNELED, 0, A4S, A4D },
     { "ipv4-in-ipv4", LT_EN10MB, t_ipip, 0, PAYLOAD, CAP_PKT_TUNNELED, 0, A4S, A4D },
     { "ipv6-in-ipv4", LT_EN10MB, t_6in4, 0, PAYLOAD, CAP_PKT_TUNNELED, 0, A6S, A6D },
     { "ipv4-in-ipv6", LT_EN10MB, t_4in6, 0, PAYLOAD, CAP_PKT_TUNNELED, 0, A4S, A4D },
@@ -1123,6 +1190,118 @@ static const DeliverCase tunnel_cases[] = {
     { "outer-vlan-wins", LT_EN10MB, t_vlan_both_sides, 0, PAYLOAD,
       CAP_PKT_TUNNELED | CAP_PKT_VLAN, 10, A4S, A4D },
 };
+
+/* --- tunnels: the outermost tunnel stays on the packet --- */
+
+typedef struct {
+    const char *name;
+    Buf *(*build)(void);
+    CapTunnel kind;
+    unsigned depth;
+    uint32_t id;
+    const char *outer_src, *outer_dst;
+} TunnelMetaCase;
+
+#define O4S "10.1.1.1:0"
+#define O4D "10.2.2.2:0"
+#define O6S "fd00::1"
+#define O6D "fd00::2"
+
+static const TunnelMetaCase tunnel_meta_cases[] = {
+    { "plain", l_en10mb, CAP_TUNNEL_NONE, 0, 0, NULL, NULL },
+    { "ipip", t_ipip, CAP_TUNNEL_IPIP, 1, 0, O4S, O4D },
+    { "ipv6-in-ipv4", t_6in4, CAP_TUNNEL_IPIP, 1, 0, O4S, O4D },
+    { "ipv4-in-ipv6", t_4in6, CAP_TUNNEL_IPIP, 1, 0, "[" O6S "]:0", "[" O6D "]:0" },
+    { "gre-key", t_gre_v6, CAP_TUNNEL_GRE, 1, 0xdeadbeef, O4S, O4D },
+    { "gre-teb", t_gre_teb, CAP_TUNNEL_GRE, 1, 0xdeadbeef, O4S, O4D },
+    { "erspan-type1", t_erspan1, CAP_TUNNEL_ERSPAN, 1, 0, O4S, O4D },
+    { "erspan-type2", t_erspan2, CAP_TUNNEL_ERSPAN, 1, 1, O4S, O4D },
+    { "erspan-type3", t_erspan3, CAP_TUNNEL_ERSPAN, 1, 1, O4S, O4D },
+    { "vxlan", t_vxlan, CAP_TUNNEL_VXLAN, 1, 100, O4S, O4D },
+    { "geneve", t_geneve_eth, CAP_TUNNEL_GENEVE, 1, 0xabcdef, O4S, O4D },
+    { "geneve-over-ipv6", t_geneve_ipv6_over_v6, CAP_TUNNEL_GENEVE, 1, 6, "[" O6S "]:0",
+      "[" O6D "]:0" },
+    { "nested-four-outermost", t_nested_four, CAP_TUNNEL_IPIP, 4, 0, O4S, O4D },
+};
+
+static void
+test_tunnel_meta(gconstpointer data)
+{
+    const TunnelMetaCase *tc = data;
+    g_autoptr(Collector) c = collector_new(NULL, TCP_CONSUME_ALL);
+    feed(c, LT_EN10MB, tc->build(), 1, T0);
+    g_assert_cmpuint(c->got->len, ==, 1);
+    Got *g = got_at(c, 0);
+    g_assert_cmpint(g->tunnel, ==, tc->kind);
+    g_assert_cmpuint(g->tunnel_depth, ==, tc->depth);
+    g_assert_cmphex(g->tunnel_id, ==, tc->id);
+    if (tc->outer_src) {
+        assert_addr(&g->tunnel_src, tc->outer_src);
+        assert_addr(&g->tunnel_dst, tc->outer_dst);
+    } else {
+        g_assert_cmpint(g->tunnel_src.family, ==, SL_AF_NONE);
+        g_assert_cmpint(g->tunnel_dst.family, ==, SL_AF_NONE);
+    }
+}
+
+/* The same datagram captured inside a tunnel and outside it gives the same
+ * addresses, IPv4 Identification and bytes, so correlation sees one
+ * message and a duplicate (corr-engine.c compares exactly these). */
+static void
+test_tunnel_same_as_plain(void)
+{
+    Buf *(*builds[])(void) = { t_ipip, t_gre, t_gre_teb, t_erspan2, t_erspan3, t_vxlan,
+                               t_geneve_eth, t_geneve_ipv4, t_nested_four };
+    g_autoptr(Collector) plain = collector_new(NULL, TCP_CONSUME_ALL);
+    feed(plain, LT_EN10MB, l_en10mb(), 1, T0);
+    Got *p = got_at(plain, 0);
+    for (size_t i = 0; i < G_N_ELEMENTS(builds); i++) {
+        g_autoptr(Collector) c = collector_new(NULL, TCP_CONSUME_ALL);
+        feed(c, LT_EN10MB, builds[i](), 2, T0);
+        g_assert_cmpuint(c->got->len, ==, 1);
+        Got *g = got_at(c, 0);
+        g_assert_true(sl_addr_equal(&g->src, &p->src));
+        g_assert_true(sl_addr_equal(&g->dst, &p->dst));
+        g_assert_cmphex(g->ip_id, ==, p->ip_id);
+        g_assert_true(g_bytes_equal(g->payload, p->payload));
+        g_assert_cmpint(g->tunnel, !=, CAP_TUNNEL_NONE);
+        g_assert_cmpint(p->tunnel, ==, CAP_TUNNEL_NONE);
+    }
+}
+
+static void
+test_tunnel_names(void)
+{
+    g_assert_cmpstr(cap_tunnel_name(CAP_TUNNEL_NONE), ==, "-");
+    g_assert_cmpstr(cap_tunnel_name(CAP_TUNNEL_IPIP), ==, "IPIP");
+    g_assert_cmpstr(cap_tunnel_name(CAP_TUNNEL_GRE), ==, "GRE");
+    g_assert_cmpstr(cap_tunnel_name(CAP_TUNNEL_ERSPAN), ==, "ERSPAN");
+    g_assert_cmpstr(cap_tunnel_name(CAP_TUNNEL_VXLAN), ==, "VXLAN");
+    g_assert_cmpstr(cap_tunnel_name(CAP_TUNNEL_GENEVE), ==, "GENEVE");
+}
+
+/* Not GENEVE (version 1, unknown protocol): delivered as a datagram to
+ * port 6081; GENEVE whose options run past the packet: truncated. */
+static void
+test_geneve_not_geneve(void)
+{
+    static const uint8_t v1[] = { 0x40, 0, 0x65, 0x58, 0, 0, 1, 0, 'x', 'y', 'z', 'z', 'y',
+                                  'x', 'x', 'y', 'z', 'z', 'y', 'x', 0, 0, 0, 0 };
+    static const uint8_t unknown[] = { 0x00, 0, 0x12, 0x34, 0, 0, 1, 0, 'a', 'b' };
+    static const uint8_t cut[] = { 0x3f, 0, 0x65, 0x58, 0, 0, 1, 0, 0, 0, 0, 0 };
+    g_autoptr(Collector) c = collector_new(NULL, TCP_CONSUME_ALL);
+    feed(c, LT_EN10MB,
+         t_v4(wrap_udp(buf_new(v1, sizeof v1), 49152, 6081), IPP_UDP), 1, T0);
+    feed(c, LT_EN10MB,
+         t_v4(wrap_udp(buf_new(unknown, sizeof unknown), 49152, 6081), IPP_UDP), 2, T0);
+    g_assert_cmpuint(c->got->len, ==, 2);
+    g_assert_cmpuint(got_at(c, 0)->payload ? g_bytes_get_size(got_at(c, 0)->payload) : 0, ==,
+                     sizeof v1);
+    g_assert_cmpint(got_at(c, 1)->tunnel, ==, CAP_TUNNEL_NONE);
+    feed(c, LT_EN10MB, t_v4(wrap_udp(buf_new(cut, sizeof cut), 49152, 6081), IPP_UDP), 3, T0);
+    g_assert_cmpuint(c->got->len, ==, 2);
+    g_assert_cmpuint(stats(c)->truncated, ==, 1);
+}
 
 /* ---------------------------------------------- frames that deliver nothing */
 
@@ -2429,7 +2608,7 @@ test_limits_defaults(void)
     g_assert_cmpuint(lim.tcp_max_buffer, ==, 1u << 20);
     g_assert_cmpuint(lim.tcp_max_streams, ==, 65536);
     g_assert_cmpint(lim.tcp_idle_timeout, ==, 600 * SL_TIME_SECOND);
-    g_assert_cmpuint(lim.max_tunnel_depth, ==, 4);
+    g_assert_cmpuint(lim.max_tunnel_depth, ==, 16);
 }
 
 static void
@@ -2944,6 +3123,10 @@ main(int argc, char **argv)
     ADD_TABLE("/capture/ipv6/", ipv6_cases, test_deliver);
     ADD_TABLE("/capture/tunnel/", tunnel_cases, test_deliver);
     ADD_TABLE("/capture/tunnel-depth/", depth_cases, test_tunnel_depth);
+    ADD_TABLE("/capture/tunnel-meta/", tunnel_meta_cases, test_tunnel_meta);
+    g_test_add_func("/capture/tunnel/same-as-plain", test_tunnel_same_as_plain);
+    g_test_add_func("/capture/tunnel/names", test_tunnel_names);
+    g_test_add_func("/capture/tunnel/geneve-not-geneve", test_geneve_not_geneve);
     ADD_TABLE("/capture/reject/", reject_cases, test_reject);
     ADD_TABLE("/capture/ipv4-frag/", frag4_cases, test_frag4);
     g_test_add_func("/capture/ipv4-frag/interleaved", test_frag4_interleaved);
