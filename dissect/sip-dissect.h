@@ -1,7 +1,8 @@
 /* sipladder: finds SIP messages in transport payloads on any port: one per
  * UDP datagram or SCTP DATA chunk, framed by Content-Length on TCP byte
- * streams (RFC 3261 section 18.3), and inside WebSocket frames after an
- * HTTP Upgrade (RFC 7118, RFC 6455 section 5.2). */
+ * streams (RFC 3261 section 18.3), inside WebSocket messages after an
+ * HTTP Upgrade (RFC 7118, RFC 6455 section 5), and in TLS connections
+ * (SIP over TLS, secure WebSocket) decrypted with a key log (tls.h). */
 #pragma once
 
 #include <glib.h>
@@ -9,6 +10,7 @@
 #include "cap-decode.h"
 #include "cap-packet.h"
 #include "sip-msg.h"
+#include "tls.h"
 
 G_BEGIN_DECLS
 
@@ -17,9 +19,12 @@ typedef enum {
     SIP_TRANSPORT_TCP,
     SIP_TRANSPORT_SCTP,
     SIP_TRANSPORT_WS,
+    SIP_TRANSPORT_TLS, /* decrypted from TLS on TCP */
+    SIP_TRANSPORT_WSS, /* WebSocket inside decrypted TLS */
 } SipTransport;
 
-const char *sip_transport_name(SipTransport t); /* "UDP", "TCP", "SCTP", "WS" */
+/* "UDP", "TCP", "SCTP", "WS", "TLS", "WSS" */
+const char *sip_transport_name(SipTransport t);
 
 /* Everything known about one message as it is found. Borrowed: valid for
  * the duration of the callback only. */
@@ -39,6 +44,8 @@ typedef struct {
     uint64_t ws_frames;
     uint64_t streams_ignored; /* TCP directions that carry no SIP */
     uint64_t junk_bytes;     /* stream bytes skipped while resynchronising */
+    uint64_t ws_compressed;  /* WebSocket messages compressed (RSV1), not read */
+    uint64_t tls_sessions;   /* TLS connections seen */
 } SipDissectStats;
 
 typedef struct SipDissector SipDissector;
@@ -53,5 +60,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(SipDissector, sip_dissector_free)
  * entry point: pass the dissector as user data). */
 void sip_dissector_packet(const CapPacket *pkt, gpointer dissector);
 const SipDissectStats *sip_dissector_stats(const SipDissector *d);
+
+/* Decrypt TLS with the secrets of @keylog (referenced; NULL: none). Set it
+ * before the first packet. Without a key log TLS connections are still
+ * followed and listed (endpoints, SNI, version), never decrypted. */
+void sip_dissector_set_tls_keylog(SipDissector *d, TlsKeyLog *keylog);
+/* The TLS connections seen so far, in order of their first record. The
+ * info is borrowed: valid while the dissector lives. */
+guint sip_dissector_tls_count(const SipDissector *d);
+const TlsSessionInfo *sip_dissector_tls_info(const SipDissector *d, guint index);
 
 G_END_DECLS
