@@ -61,6 +61,14 @@ struct _UiCapture {
     GHashTable *rows;       /* key -> UiCallRow* (owned) */
     CallList lists[2];      /* 0 calls, 1 other */
     UiFilter *filter;
+    /* the final rows are filled into fresh stores in idle steps, then
+     * swapped in: a list of 100 000 calls never blocks the window */
+    CallList staging[2];
+    GHashTable *staging_rows;
+    GPtrArray *final_rows;
+    guint final_next;
+    guint fill_id;
+    gboolean done_pending, loaded;
     SlTime origin;          /* first call's start, for relative times */
     gconstpointer pending;  /* a call activated while loading */
     CorrCall *open_call;
@@ -100,9 +108,9 @@ list_attach(UiCapture *c, CallList *l, bool sorted)
     gtk_tree_model_filter_set_visible_func(GTK_TREE_MODEL_FILTER(l->filter), row_visible, c,
                                            NULL);
     if (sorted) {
+        /* the rows come in id order: no sorting until a header is clicked
+         * (sorting 100 000 rows through the model takes a second) */
         l->sort = gtk_tree_model_sort_new_with_model(l->filter);
-        gtk_tree_sortable_set_sort_column_id(GTK_TREE_SORTABLE(l->sort), COL_ID,
-                                             GTK_SORT_ASCENDING);
     }
     gtk_tree_view_set_model(l->view, sorted ? l->sort : l->filter);
     /* sorting waits for the end of the load: inserting into a sorted
@@ -125,7 +133,8 @@ fmt_cell(GtkTreeViewColumn *col, GtkCellRenderer *cell, GtkTreeModel *model, Gtk
 }
 
 static void
-list_add_column(CallList *l, const char *title, int text_col, int sort_col, bool numeric)
+list_add_column(CallList *l, const char *title, int text_col, int sort_col, bool numeric,
+                int width)
 {
     GtkCellRenderer *r = gtk_cell_renderer_text_new();
     GtkTreeViewColumn *col;
@@ -143,45 +152,51 @@ list_add_column(CallList *l, const char *title, int text_col, int sort_col, bool
     }
     gtk_tree_view_column_set_resizable(col, TRUE);
     gtk_tree_view_column_set_sort_column_id(col, sort_col);
-    if (text_col == COL_CALLER || text_col == COL_CALLEE)
-        gtk_tree_view_column_set_expand(col, TRUE);
+    /* fixed sizes: the view need not measure every row of a large list */
+    gtk_tree_view_column_set_sizing(col, GTK_TREE_VIEW_COLUMN_FIXED);
+    gtk_tree_view_column_set_fixed_width(col, width);
     gtk_tree_view_append_column(l->view, col);
+}
+
+/* A fresh store and iterator table for @l. */
+static void
+list_store_init(CallList *l)
+{
+    l->store = gtk_list_store_new(N_COLS, G_TYPE_POINTER, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_INT64,
+                                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
+                                  G_TYPE_DOUBLE, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_UINT,
+                                  G_TYPE_UINT, G_TYPE_STRING, G_TYPE_DOUBLE, G_TYPE_UINT);
+    l->iters = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)gtk_tree_iter_free);
+}
+
+static void
+list_store_clear(CallList *l)
+{
+    g_clear_object(&l->store);
+    g_clear_pointer(&l->iters, g_hash_table_destroy);
 }
 
 static void
 list_init(UiCapture *c, CallList *l, GtkWidget *view, bool calls)
 {
     l->view = GTK_TREE_VIEW(view);
-    l->store = gtk_list_store_new(N_COLS, G_TYPE_POINTER, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_INT64,
-                                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
-                                  G_TYPE_DOUBLE, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_UINT,
-                                  G_TYPE_UINT, G_TYPE_STRING, G_TYPE_DOUBLE, G_TYPE_UINT);
-    l->iters = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)gtk_tree_iter_free);
-    list_add_column(l, "#", COL_ID, COL_ID, true);
-    list_add_column(l, "Start", COL_START, COL_START_SORT, false);
-    list_add_column(l, calls ? "Caller" : "From", COL_CALLER, COL_CALLER, false);
-    list_add_column(l, calls ? "Callee" : "To", COL_CALLEE, COL_CALLEE, false);
-    list_add_column(l, calls ? "State" : "Result", COL_STATE, COL_STATE, false);
+    list_store_init(l);
+    list_add_column(l, "#", COL_ID, COL_ID, true, 50);
+    list_add_column(l, "Start", COL_START, COL_START_SORT, false, 215);
+    list_add_column(l, calls ? "Caller" : "From", COL_CALLER, COL_CALLER, false, 230);
+    list_add_column(l, calls ? "Callee" : "To", COL_CALLEE, COL_CALLEE, false, 180);
+    list_add_column(l, calls ? "State" : "Result", COL_STATE, COL_STATE, false, 130);
     if (calls) {
-        list_add_column(l, "Duration", COL_DURATION, COL_DURATION_SORT, false);
-        list_add_column(l, "PDD", COL_PDD, COL_PDD_SORT, false);
-        list_add_column(l, "Legs", COL_LEGS, COL_LEGS, true);
-        list_add_column(l, "Streams", COL_STREAMS, COL_STREAMS, true);
-        list_add_column(l, "Worst MOS", COL_MOS, COL_MOS_SORT, false);
+        list_add_column(l, "Duration", COL_DURATION, COL_DURATION_SORT, false, 80);
+        list_add_column(l, "PDD", COL_PDD, COL_PDD_SORT, false, 70);
+        list_add_column(l, "Legs", COL_LEGS, COL_LEGS, true, 50);
+        list_add_column(l, "Streams", COL_STREAMS, COL_STREAMS, true, 70);
+        list_add_column(l, "Worst MOS", COL_MOS, COL_MOS_SORT, false, 90);
     }
-    list_add_column(l, "Findings", COL_FINDINGS, COL_FINDINGS, true);
+    list_add_column(l, "Findings", COL_FINDINGS, COL_FINDINGS, true, 70);
     gtk_tree_selection_set_mode(gtk_tree_view_get_selection(l->view), GTK_SELECTION_MULTIPLE);
+    gtk_tree_view_set_fixed_height_mode(l->view, TRUE);
     list_attach(c, l, false);
-}
-
-static void
-list_clear(CallList *l)
-{
-    gtk_tree_view_set_model(l->view, NULL);
-    g_clear_object(&l->sort);
-    g_clear_object(&l->filter);
-    gtk_list_store_clear(l->store);
-    g_hash_table_remove_all(l->iters);
 }
 
 static void
@@ -204,18 +219,19 @@ list_set_row(UiCapture *c, CallList *l, GtkTreeIter *iter, UiCallRow *r)
                        COL_FINDINGS, r->findings, -1);
 }
 
-/* Inserts, updates or (merged calls) removes the line of @r; takes @r. */
+/* Inserts, updates or (merged calls) removes the line of @r in @lists
+ * (calls, other), @rows owning the rows; takes @r. */
 static void
-rows_apply(UiCapture *c, UiCallRow *r)
+rows_apply(UiCapture *c, CallList *lists, GHashTable *rows, UiCallRow *r)
 {
-    CallList *l = &c->lists[r->kind == CORR_KIND_CALL ? 0 : 1];
+    CallList *l = &lists[r->kind == CORR_KIND_CALL ? 0 : 1];
     GtkTreeIter *it = g_hash_table_lookup(l->iters, r->key);
     if (r->removed) {
         if (it) {
             gtk_list_store_remove(l->store, it);
             g_hash_table_remove(l->iters, r->key);
         }
-        g_hash_table_remove(c->rows, r->key);
+        g_hash_table_remove(rows, r->key);
         ui_call_row_free(r);
         return;
     }
@@ -229,7 +245,7 @@ rows_apply(UiCapture *c, UiCallRow *r)
     list_set_row(c, l, it, r); /* before the old row goes: the filter reads it */
     if (it == &fresh)
         g_hash_table_insert(l->iters, (gpointer)r->key, gtk_tree_iter_copy(&fresh));
-    g_hash_table_replace(c->rows, (gpointer)r->key, r);
+    g_hash_table_replace(rows, (gpointer)r->key, r);
 }
 
 static void
@@ -251,29 +267,69 @@ update_status(UiCapture *c)
 
 /* ------------------------------------------------------------ loading */
 
+static void finish_done(UiCapture *c);
+
+/* One idle step of filling the final rows into the staging lists; at the
+ * end the staging lists replace the ones shown. */
+static gboolean
+fill_step(gpointer user)
+{
+    UiCapture *c = user;
+    GPtrArray *rows = c->final_rows;
+    for (guint n = 0; c->final_next < rows->len && n < 2000; n++, c->final_next++) {
+        UiCallRow *r = g_ptr_array_index(rows, c->final_next);
+        g_ptr_array_index(rows, c->final_next) = NULL;
+        rows_apply(c, c->staging, c->staging_rows, r);
+    }
+    if (c->final_next < rows->len)
+        return G_SOURCE_CONTINUE;
+    for (int i = 0; i < 2; i++) {
+        CallList *l = &c->lists[i];
+        gtk_tree_view_set_model(l->view, NULL);
+        g_clear_object(&l->sort);
+        g_clear_object(&l->filter);
+        list_store_clear(l);
+        l->store = g_steal_pointer(&c->staging[i].store);
+        l->iters = g_steal_pointer(&c->staging[i].iters);
+        list_attach(c, l, true);
+    }
+    g_hash_table_destroy(c->rows); /* after the stores that pointed into it */
+    c->rows = g_steal_pointer(&c->staging_rows);
+    g_clear_pointer(&c->final_rows, g_ptr_array_unref);
+    c->fill_id = 0;
+    update_status(c);
+    if (c->done_pending)
+        finish_done(c);
+    return G_SOURCE_REMOVE;
+}
+
 static void
 on_rows(UiLoad *load, GPtrArray *rows, gboolean final, gpointer user)
 {
     UiCapture *c = user;
-    if (final) {
-        /* ids are final now: rebuild both lists detached from their views */
-        for (int i = 0; i < 2; i++)
-            list_clear(&c->lists[i]);
-        g_hash_table_remove_all(c->rows);
-        c->origin = 0;
+    if (!final) {
         for (guint i = 0; i < rows->len; i++) {
-            const UiCallRow *r = g_ptr_array_index(rows, i);
-            if (!r->removed && (c->origin == 0 || r->start < c->origin))
-                c->origin = r->start;
+            UiCallRow *r = g_ptr_array_index(rows, i);
+            g_ptr_array_index(rows, i) = NULL;
+            rows_apply(c, c->lists, c->rows, r);
         }
+        g_ptr_array_unref(rows);
+        update_status(c);
+        return;
     }
-    for (guint i = 0; i < rows->len; i++)
-        rows_apply(c, g_ptr_array_steal_index_fast(rows, i--));
-    g_ptr_array_unref(rows);
-    if (final)
-        for (int i = 0; i < 2; i++)
-            list_attach(c, &c->lists[i], true);
-    update_status(c);
+    /* ids are final now: fresh lists, filled in idle steps */
+    c->origin = 0;
+    for (guint i = 0; i < rows->len; i++) {
+        const UiCallRow *r = g_ptr_array_index(rows, i);
+        if (!r->removed && (c->origin == 0 || r->start < c->origin))
+            c->origin = r->start;
+    }
+    for (int i = 0; i < 2; i++)
+        list_store_init(&c->staging[i]);
+    c->staging_rows = g_hash_table_new_full(NULL, NULL, NULL, ui_call_row_free);
+    c->final_rows = rows;
+    c->final_next = 0;
+    c->fill_id = g_idle_add(fill_step, c);
 }
 
 static void
@@ -300,6 +356,18 @@ static void
 on_done(UiLoad *load, gpointer user)
 {
     UiCapture *c = user;
+    if (c->fill_id)
+        c->done_pending = TRUE; /* after the final rows are in */
+    else
+        finish_done(c);
+}
+
+static void
+finish_done(UiCapture *c)
+{
+    UiLoad *load = c->load;
+    c->done_pending = FALSE;
+    c->loaded = TRUE;
     gtk_widget_hide(c->progress_box);
     CorrLoad *ld = ui_load_result(load);
     GPtrArray *streams = corr_load_streams(ld);
@@ -577,7 +645,7 @@ ui_capture_get_path(UiCapture *c)
 gboolean
 ui_capture_is_loaded(UiCapture *c)
 {
-    return c->load && ui_load_is_done(c->load);
+    return c->loaded;
 }
 
 gboolean
@@ -810,10 +878,17 @@ capture_dispose(GObject *o)
         l->view = NULL; /* dispose may run again, after the views went */
         g_clear_object(&l->sort);
         g_clear_object(&l->filter);
-        g_clear_object(&l->store);
-        g_clear_pointer(&l->iters, g_hash_table_destroy);
+        list_store_clear(l);
     }
     g_clear_object(&c->streams_store);
+    if (c->fill_id) {
+        g_source_remove(c->fill_id);
+        c->fill_id = 0;
+    }
+    for (int i = 0; i < 2; i++)
+        list_store_clear(&c->staging[i]);
+    g_clear_pointer(&c->staging_rows, g_hash_table_destroy);
+    g_clear_pointer(&c->final_rows, g_ptr_array_unref);
     G_OBJECT_CLASS(ui_capture_parent_class)->dispose(o);
 }
 
@@ -892,6 +967,8 @@ ui_capture_new(const char *path, const UiPrefs *prefs)
     ui_capture_set_prefs(c, prefs);
     static const UiLoadCallbacks cb = { on_rows, on_progress, on_warning, on_done };
     c->load = ui_load_start(path, &cb, c);
+    ui_ladder_view_set_owner(UI_LADDER_VIEW(c->ladder_view), c->load, ui_load_ref,
+                             ui_load_unref);
     on_progress(c->load, 0, 0, c);
     return c;
 }

@@ -17,6 +17,13 @@ struct _UiLadderView {
      * can stay at the top */
     GtkAdjustment *hadj, *vadj;
     GtkScrollablePolicy hpolicy, vpolicy;
+    /* a large call is laid out on a worker thread */
+    GCancellable *building;
+    guint building_msgs;
+    int pending_arrow;      /* selected once the layout arrives */
+    gpointer keep;          /* keeps the engine alive for the worker */
+    GDestroyNotify keep_unref;
+    gpointer (*keep_ref)(gpointer);
 };
 
 /* Room kept above and below a selected arrow scrolled into view (units). */
@@ -27,7 +34,10 @@ G_DEFINE_TYPE_WITH_CODE(UiLadderView, ui_ladder_view, GTK_TYPE_DRAWING_AREA,
 
 enum { PROP_0, PROP_HADJUSTMENT, PROP_VADJUSTMENT, PROP_HSCROLL_POLICY, PROP_VSCROLL_POLICY };
 
-enum { SIG_ARROW_SELECTED, SIG_BAND_SELECTED, N_SIGNALS };
+/* Calls with more messages than this are laid out off the main thread. */
+#define UI_LADDER_SYNC_MSGS 2000
+
+enum { SIG_ARROW_SELECTED, SIG_BAND_SELECTED, SIG_LAYOUT_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static double
@@ -58,16 +68,112 @@ update_size(UiLadderView *v)
     gtk_widget_queue_draw(w);
 }
 
+typedef struct {
+    GPtrArray *calls, *streams;
+    const CorrStreamInfo *info;
+    LadderOptions opts;
+    gpointer keep;
+    GDestroyNotify keep_unref;
+} BuildJob;
+
+static void
+build_job_free(gpointer p)
+{
+    BuildJob *j = p;
+    g_ptr_array_unref(j->calls);
+    if (j->streams)
+        g_ptr_array_unref(j->streams);
+    if (j->opts.aliases)
+        g_hash_table_unref(j->opts.aliases);
+    if (j->keep_unref)
+        j->keep_unref(j->keep);
+    g_free(j);
+}
+
+static void
+build_thread(GTask *task, gpointer src, gpointer data, GCancellable *cancel)
+{
+    BuildJob *j = data;
+    g_task_return_pointer(task, ladder_layout_build(j->calls, j->streams, j->info, &j->opts),
+                          (GDestroyNotify)ladder_layout_free);
+}
+
+static void
+layout_ready(UiLadderView *v, LadderLayout *layout)
+{
+    v->layout = layout;
+    update_size(v);
+    g_signal_emit(v, signals[SIG_LAYOUT_CHANGED], 0);
+    if (v->pending_arrow >= 0 && layout) {
+        int a = v->pending_arrow;
+        v->pending_arrow = -1;
+        ui_ladder_view_select_arrow(v, a);
+    }
+}
+
+static void
+build_done(GObject *src, GAsyncResult *res, gpointer data)
+{
+    LadderLayout *l = g_task_propagate_pointer(G_TASK(res), NULL);
+    GCancellable *cancel = g_task_get_cancellable(G_TASK(res));
+    if (g_cancellable_is_cancelled(cancel)) {
+        if (l)
+            ladder_layout_free(l); /* superseded, or the view went */
+        return;
+    }
+    UiLadderView *v = data;
+    g_clear_object(&v->building);
+    layout_ready(v, l);
+}
+
+static guint
+count_msgs(GPtrArray *calls)
+{
+    guint n = 0;
+    for (guint i = 0; calls && i < calls->len; i++) {
+        const CorrCall *c = g_ptr_array_index(calls, i);
+        n += c->msgs ? c->msgs->len : 0;
+    }
+    return n;
+}
+
 static void
 rebuild(UiLadderView *v)
 {
+    if (v->building) {
+        g_cancellable_cancel(v->building);
+        g_clear_object(&v->building);
+    }
     g_clear_pointer(&v->layout, ladder_layout_free);
     v->style.selected_arrow = -1;
     v->style.selected_band = -1;
-    if (v->calls && v->calls->len)
-        v->layout = ladder_layout_build(v->calls, v->streams, v->info, &v->opts);
+    v->pending_arrow = -1;
+    guint n = count_msgs(v->calls);
+    if (!v->calls || v->calls->len == 0 || n <= UI_LADDER_SYNC_MSGS) {
+        layout_ready(v, v->calls && v->calls->len
+                            ? ladder_layout_build(v->calls, v->streams, v->info, &v->opts)
+                            : NULL);
+        return;
+    }
+    BuildJob *j = g_new0(BuildJob, 1);
+    j->calls = g_ptr_array_ref(v->calls);
+    j->streams = v->streams ? g_ptr_array_ref(v->streams) : NULL;
+    j->info = v->info;
+    j->opts = v->opts;
+    if (j->opts.aliases)
+        g_hash_table_ref(j->opts.aliases);
+    if (v->keep && v->keep_ref) {
+        j->keep = v->keep_ref(v->keep);
+        j->keep_unref = v->keep_unref;
+    }
+    v->building = g_cancellable_new();
+    v->building_msgs = n;
+    /* the task holds no reference on the view: a cancelled result is
+     * dropped without touching it (dispose cancels) */
+    g_autoptr(GTask) task = g_task_new(NULL, v->building, build_done, v);
+    g_task_set_task_data(task, j, build_job_free);
+    g_task_run_in_thread(task, build_thread);
     update_size(v);
-    gtk_widget_queue_draw(GTK_WIDGET(v));
 }
 
 void
@@ -81,6 +187,22 @@ ui_ladder_view_set_calls(UiLadderView *v, GPtrArray *calls, GPtrArray *streams,
     v->streams = streams ? g_ptr_array_ref(streams) : NULL;
     v->info = info;
     rebuild(v);
+}
+
+void
+ui_ladder_view_set_owner(UiLadderView *v, gpointer owner, gpointer (*ref)(gpointer),
+                         GDestroyNotify unref)
+{
+    g_return_if_fail(UI_IS_LADDER_VIEW(v));
+    v->keep = owner;
+    v->keep_ref = ref;
+    v->keep_unref = unref;
+}
+
+gboolean
+ui_ladder_view_is_building(UiLadderView *v)
+{
+    return v->building != NULL;
 }
 
 void
@@ -135,6 +257,10 @@ void
 ui_ladder_view_select_arrow(UiLadderView *v, int index)
 {
     g_return_if_fail(UI_IS_LADDER_VIEW(v));
+    if (!v->layout && v->building) {
+        v->pending_arrow = index;
+        return;
+    }
     if (!v->layout || index < 0 || (guint)index >= v->layout->arrows->len)
         index = -1;
     v->style.selected_arrow = index;
@@ -204,6 +330,14 @@ view_draw(GtkWidget *w, cairo_t *cr)
     cairo_set_source_rgb(cr, v->style.background.r, v->style.background.g,
                          v->style.background.b);
     cairo_paint(cr);
+    if (!v->layout && v->building) {
+        g_autofree char *text = g_strdup_printf("Laying out %u messages\u2026", v->building_msgs);
+        PangoLayout *pl = gtk_widget_create_pango_layout(w, text); /* plain text */
+        cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+        cairo_move_to(cr, 16, 16);
+        pango_cairo_show_layout(cr, pl);
+        g_object_unref(pl);
+    }
     if (!v->layout)
         return TRUE;
     double top, h;
@@ -392,6 +526,10 @@ static void
 view_finalize(GObject *o)
 {
     UiLadderView *v = UI_LADDER_VIEW(o);
+    if (v->building) {
+        g_cancellable_cancel(v->building);
+        g_clear_object(&v->building);
+    }
     g_clear_pointer(&v->layout, ladder_layout_free);
     g_clear_pointer(&v->calls, g_ptr_array_unref);
     g_clear_pointer(&v->streams, g_ptr_array_unref);
@@ -422,6 +560,9 @@ ui_ladder_view_class_init(UiLadderViewClass *klass)
     signals[SIG_ARROW_SELECTED] = g_signal_new("arrow-selected", G_TYPE_FROM_CLASS(klass),
                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                G_TYPE_NONE, 1, G_TYPE_INT);
+    signals[SIG_LAYOUT_CHANGED] = g_signal_new("layout-changed", G_TYPE_FROM_CLASS(klass),
+                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                               G_TYPE_NONE, 0);
     signals[SIG_BAND_SELECTED] = g_signal_new("band-selected", G_TYPE_FROM_CLASS(klass),
                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                               G_TYPE_NONE, 1, G_TYPE_INT);
@@ -432,6 +573,7 @@ static void
 ui_ladder_view_init(UiLadderView *v)
 {
     v->zoom = 1.0;
+    v->pending_arrow = -1;
     ladder_options_init(&v->opts);
     ladder_style_init(&v->style);
     GtkWidget *w = GTK_WIDGET(v);

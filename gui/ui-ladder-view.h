@@ -25,6 +25,12 @@ GtkWidget *ui_ladder_view_new(void);
  * long as the view shows it); NULL @calls clears the view. */
 void ui_ladder_view_set_calls(UiLadderView *v, GPtrArray *calls, GPtrArray *streams,
                               const CorrStreamInfo *info);
+/* Calls of more than a couple of thousand messages are laid out on a
+ * worker thread (the view says so meanwhile, "layout-changed" follows);
+ * @ref/@unref keep @owner (what owns the engine) alive until it is done. */
+void ui_ladder_view_set_owner(UiLadderView *v, gpointer owner, gpointer (*ref)(gpointer),
+                              GDestroyNotify unref);
+gboolean ui_ladder_view_is_building(UiLadderView *v);
 /* Copies @opts (the aliases table is referenced) and rebuilds. */
 void ui_ladder_view_set_options(UiLadderView *v, const LadderOptions *opts);
 

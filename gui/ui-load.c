@@ -31,6 +31,20 @@ load_ref(UiLoad *l)
     return l;
 }
 
+gpointer
+ui_load_ref(gpointer l)
+{
+    return load_ref(l);
+}
+
+static void load_unref(gpointer p);
+
+void
+ui_load_unref(gpointer l)
+{
+    load_unref(l);
+}
+
 static void
 load_unref(gpointer p)
 {

@@ -63,6 +63,11 @@ void ui_load_cancel(UiLoad *l);
 void ui_load_free(UiLoad *l);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiLoad, ui_load_free)
 
+/* Another reference: the engine and loader stay while one is held (a
+ * worker laying out a call holds one). Thread-safe. */
+gpointer ui_load_ref(gpointer l);
+void ui_load_unref(gpointer l);
+
 const char *ui_load_path(const UiLoad *l);
 gboolean ui_load_is_done(const UiLoad *l);
 gboolean ui_load_was_cancelled(const UiLoad *l);
