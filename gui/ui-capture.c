@@ -702,6 +702,12 @@ ui_capture_get_message_text(UiCapture *c, gboolean raw)
     return gtk_text_buffer_get_text(b, &s, &e, FALSE);
 }
 
+void
+ui_capture_show_detail(UiCapture *c, int page)
+{
+    gtk_notebook_set_current_page(GTK_NOTEBOOK(c->detail_notebook), page);
+}
+
 guint
 ui_capture_count_streams(UiCapture *c)
 {

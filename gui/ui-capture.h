@@ -38,6 +38,8 @@ guint ui_capture_get_open_call(UiCapture *c);
 UiLadderView *ui_capture_get_ladder_view(UiCapture *c);
 /* The text of the message pane (caller owns), for tests. */
 char *ui_capture_get_message_text(UiCapture *c, gboolean raw);
+/* Shows the ladder (0) or the media (1) tab of the open call. */
+void ui_capture_show_detail(UiCapture *c, int page);
 /* Streams listed on the media tab. */
 guint ui_capture_count_streams(UiCapture *c);
 

@@ -98,10 +98,18 @@ build_thread(GTask *task, gpointer src, gpointer data, GCancellable *cancel)
                           (GDestroyNotify)ladder_layout_free);
 }
 
+/* The smallest zoom a new ladder gets to fit the view's width. */
+#define UI_LADDER_FIT_MIN 0.7
+
 static void
 layout_ready(UiLadderView *v, LadderLayout *layout)
 {
     v->layout = layout;
+    /* a new ladder wider than the view shrinks to fit, within reason: all
+     * of its columns at once matter more than the size of the text */
+    int w = gtk_widget_get_allocated_width(GTK_WIDGET(v));
+    if (layout && w > 1 && layout->width * v->zoom > w)
+        v->zoom = MAX(UI_LADDER_FIT_MIN, w / layout->width);
     update_size(v);
     g_signal_emit(v, signals[SIG_LAYOUT_CHANGED], 0);
     if (v->pending_arrow >= 0 && layout) {

@@ -79,19 +79,24 @@ plot_draw(GtkWidget *w, cairo_t *cr)
     PangoFontDescription *fd = pango_font_description_from_string("Sans 8");
     pango_layout_set_font_description(pl, fd);
     pango_font_description_free(fd);
-    SlTime t0 = G_MAXINT64, t1 = G_MININT64;
-    for (guint i = 0; p->streams && i < p->streams->len; i++) {
-        const RtpStream *s = g_ptr_array_index(p->streams, i);
-        t0 = MIN(t0, s->first_ts);
-        t1 = MAX(t1, s->last_ts);
-    }
+    SlTime t0 = G_MAXINT64;
+    for (guint i = 0; p->streams && i < p->streams->len; i++)
+        t0 = MIN(t0, ((const RtpStream *)g_ptr_array_index(p->streams, i))->first_ts);
     if (!p->streams || p->streams->len == 0 || !p->collector) {
         cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
         draw_text(cr, pl, 12, 16, "No RTP stream in this call", false);
         g_object_unref(pl);
         return TRUE;
     }
-    double span = MAX(1.0, ceil(sl_time_to_seconds(t1 - t0)) + 1);
+    /* the axis ends with the last second any stream has */
+    double span = 1;
+    for (guint i = 0; i < p->streams->len; i++) {
+        const RtpStream *s = g_ptr_array_index(p->streams, i);
+        const GArray *sec = corr_media_series(p->collector, s);
+        if (sec)
+            span = MAX(span, sl_time_to_seconds(s->first_ts - t0) + sec->len);
+    }
+    span = ceil(span);
     double ph = (H - PANEL_GAP * PANELS - 16) / PANELS;
     double pw = W - MARGIN_L - MARGIN_R;
     for (int panel = 0; panel < PANELS && ph > 10 && pw > 10; panel++) {
