@@ -63,5 +63,13 @@ int cli_cmd_stats(int argc, char **argv);
 int cli_cmd_rtp(int argc, char **argv);
 int cli_cmd_audio(int argc, char **argv);
 int cli_cmd_ladder(int argc, char **argv);
+int cli_cmd_tls(int argc, char **argv);
+
+/* --tls-keylog: loads @path (NULL: nothing to do) as the key log that
+ * cli_tls_keylog() returns; prints one line and returns CLI_EXIT_INPUT
+ * when it cannot be read. */
+int cli_tls_keylog_load(const char *path, const char *cmd);
+/* The key log loaded by cli_tls_keylog_load() (borrowed), or NULL. */
+TlsKeyLog *cli_tls_keylog(void);
 
 G_END_DECLS
