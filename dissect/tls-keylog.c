@@ -104,30 +104,32 @@ hex_decode(SlView v, uint8_t *out, size_t n)
     return true;
 }
 
-/* One line; false when it is malformed (unknown labels are not). */
-static bool
+typedef enum { LINE_TAKEN, LINE_SKIPPED, LINE_BAD } LineResult;
+
+/* One line: taken, skipped (a label we do not need), or malformed. */
+static LineResult
 add_line(TlsKeyLog *k, SlView line)
 {
     SlView label, rest, rnd, secret;
     if (!sl_view_split_u8(line, ' ', &label, &rest) || !sl_view_split_u8(rest, ' ', &rnd, &secret))
-        return false;
+        return LINE_BAD;
     secret = sl_view_trim(secret);
     int kind = -1;
     for (size_t i = 0; i < G_N_ELEMENTS(labels); i++)
         if (sl_view_eq_str(label, labels[i].label))
             kind = (int)labels[i].kind;
     if (kind < 0)
-        return true; /* EXPORTER_SECRET, EARLY_TRAFFIC_SECRET...: not needed */
+        return LINE_SKIPPED; /* EXPORTER_SECRET, EARLY_TRAFFIC_SECRET...: not needed */
     uint8_t random[TLS_RANDOM_LEN], value[TLS_MAX_SECRET];
     size_t vlen = secret.len / 2;
     if (!hex_decode(rnd, random, TLS_RANDOM_LEN) || vlen == 0 || vlen > TLS_MAX_SECRET ||
         !hex_decode(secret, value, vlen) || (kind == TLS_SECRET_MASTER && vlen != TLS_MASTER_LEN))
-        return false;
+        return LINE_BAD;
     TlsSecrets *s = g_hash_table_lookup(k->by_random, random);
     if (s == NULL) {
         if (g_hash_table_size(k->by_random) >= TLS_KEYLOG_MAX_SESSIONS) {
             k->dropped++;
-            return true;
+            return LINE_SKIPPED;
         }
         s = g_new0(TlsSecrets, 1);
         memcpy(s->random, random, TLS_RANDOM_LEN);
@@ -135,7 +137,7 @@ add_line(TlsKeyLog *k, SlView line)
     }
     memcpy(s->secret[kind], value, vlen);
     s->len[kind] = (uint8_t)vlen;
-    return true;
+    return LINE_TAKEN;
 }
 
 guint
@@ -148,11 +150,11 @@ tls_keylog_add_text(TlsKeyLog *k, SlView text)
         line = sl_view_trim(line);
         if (line.len == 0 || sl_view_at(line, 0) == '#')
             continue;
-        if (line.len > TLS_KEYLOG_MAX_LINE || !add_line(k, line)) {
+        LineResult r = line.len > TLS_KEYLOG_MAX_LINE ? LINE_BAD : add_line(k, line);
+        if (r == LINE_BAD)
             k->bad_lines++;
-            continue;
-        }
-        taken++;
+        else if (r == LINE_TAKEN)
+            taken++;
     }
     return taken;
 }

@@ -79,6 +79,7 @@ def main():
     local, proxy, port, number = args[0], args[1], int(args[2]), args[3]
     raw = socket.create_connection((proxy, port), timeout=10, source_address=(local, 0))
     sock = raw
+    lport = raw.getsockname()[1]
     if use_tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.check_hostname = False
@@ -86,7 +87,6 @@ def main():
         if keylog:
             ctx.keylog_filename = keylog
         sock = ctx.wrap_socket(raw, server_hostname="sip-a.example.test")
-    lport = raw.getsockname()[1]
     rd = Reader(sock)
     key = base64.b64encode(os.urandom(16)).decode()
     sock.sendall((f"GET / HTTP/1.1\r\nHost: {proxy}:{port}\r\nUpgrade: websocket\r\n"
