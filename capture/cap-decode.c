@@ -7,6 +7,7 @@
 #include <pcap/pcap.h>
 #include <string.h>
 
+#include "cap-hep.h"
 #include "cap-private.h"
 
 #ifndef DLT_LINUX_SLL2
@@ -43,6 +44,7 @@ enum {
 
 #define VXLAN_PORT 4789
 #define GENEVE_PORT 6081
+#define HEP_PORT 9060
 
 /* An SCTP user message being rebuilt from DATA chunk fragments
  * (RFC 9260 section 6.9): B first, then consecutive TSNs, E last. */
@@ -66,6 +68,7 @@ struct CapDecoder {
     GHashTable *sctp; /* SctpKey* -> SctpPartial* */
     size_t sctp_held;
     CapTcpTable *tcp;
+    CapHepSeq *hep_seq;
     CapPacketFunc func;
     gpointer user;
 };
@@ -106,6 +109,7 @@ cap_tunnel_name(CapTunnel t)
     case CAP_TUNNEL_ERSPAN: return "ERSPAN";
     case CAP_TUNNEL_VXLAN: return "VXLAN";
     case CAP_TUNNEL_GENEVE: return "GENEVE";
+    case CAP_TUNNEL_HEP: return "HEP";
     case CAP_TUNNEL_NONE: break;
     }
     return "-";
@@ -156,6 +160,7 @@ cap_decoder_new(const CapLimits *limits, CapPacketFunc func, gpointer user)
     d->frags = cap_frag_table_new(&d->limits, &d->stats);
     d->tcp = cap_tcp_table_new(&d->limits, &d->stats);
     d->sctp = g_hash_table_new_full(sctp_key_hash, sctp_key_equal, NULL, sctp_partial_free);
+    d->hep_seq = cap_hep_seq_new();
     d->func = func;
     d->user = user;
     return d;
@@ -169,6 +174,7 @@ cap_decoder_free(CapDecoder *d)
     cap_tcp_table_free(d->tcp);
     cap_frag_table_free(d->frags);
     g_hash_table_destroy(d->sctp);
+    cap_hep_seq_free(d->hep_seq);
     g_free(d);
 }
 
@@ -745,6 +751,46 @@ dec_geneve(Ctx *c, SlView v)
     return true;
 }
 
+/* HEP sent to a collector (capture/cap-hep.h): "HEP3" on any port, HEPv1
+ * and v2 (a weaker signature) on the usual port 9060 only. The packet HEP
+ * carried is decoded as a raw IP frame with HEP's addresses, ports and
+ * time. Returns false when the datagram is not HEP (it is then delivered
+ * as it is). */
+static bool
+dec_hep(Ctx *c, uint16_t sport, uint16_t dport, SlView v)
+{
+    bool v3 = sl_view_has_prefix(v, "HEP3") || sl_view_has_prefix(v, "EEP3");
+    if (!v3 && !((dport == HEP_PORT || sport == HEP_PORT) && cap_hep_looks_like(v)))
+        return false;
+    CapHep h;
+    SlError err = { 0 };
+    if (cap_hep_parse(v, &h, NULL, &err) != SL_OK) {
+        cap_hep_clear(&h);
+        c->dec->stats.hep_malformed++;
+        return true;
+    }
+    c->dec->stats.hep++;
+    if (h.payload_type != 0 && h.payload_type != CAP_HEP_TYPE_SIP &&
+        h.payload_type != CAP_HEP_TYPE_RTP && h.payload_type != CAP_HEP_TYPE_RTCP) {
+        c->dec->stats.hep_ignored++;
+        cap_hep_clear(&h);
+        return true;
+    }
+    size_t cap = h.payload.len + 64;
+    g_autofree uint8_t *frame = g_malloc(cap);
+    uint32_t seq = h.ip_proto == 6 ? cap_hep_seq_next(c->dec->hep_seq, &h) : 0;
+    size_t n = cap_hep_frame(&h, seq, frame, cap);
+    if (n && enter_tunnel(c, CAP_TUNNEL_HEP, h.capture_id)) {
+        if (h.has_ts)
+            c->pkt.ts = h.ts;
+        dec_ip(c, sl_view_make(frame, n));
+    } else if (!n) {
+        c->dec->stats.hep_malformed++;
+    }
+    cap_hep_clear(&h);
+    return true;
+}
+
 static void
 dec_udp(Ctx *c, SlView v)
 {
@@ -766,6 +812,8 @@ dec_udp(Ctx *c, SlView v)
     if (dport == VXLAN_PORT && dec_vxlan(c, v))
         return;
     if (dport == GENEVE_PORT && dec_geneve(c, v))
+        return;
+    if (dec_hep(c, sport, dport, v))
         return;
     deliver(c, CAP_TRANSPORT_UDP, sport, dport, v);
 }

@@ -49,6 +49,9 @@ typedef struct {
     uint64_t tcp_streams_evicted;
     uint64_t sctp_chunks;
     uint64_t sctp_fragmented;  /* DATA chunks that carry part of a user message */
+    uint64_t hep;              /* HEP packets decapsulated (HEP inside a capture) */
+    uint64_t hep_malformed;    /* HEP packets that did not decode, dropped */
+    uint64_t hep_ignored;      /* HEP packets of types not analysed (logs...) */
 } CapStats;
 
 typedef struct CapDecoder CapDecoder;

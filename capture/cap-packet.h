@@ -46,9 +46,10 @@ typedef enum {
     CAP_TUNNEL_ERSPAN, /* ERSPAN type I, II or III in GRE */
     CAP_TUNNEL_VXLAN,  /* UDP 4789 (RFC 7348) */
     CAP_TUNNEL_GENEVE, /* UDP 6081 (RFC 8926) */
+    CAP_TUNNEL_HEP,    /* HEP (Homer encapsulation): addresses and time from HEP */
 } CapTunnel;
 
-/* "IPIP", "GRE", "ERSPAN", "VXLAN", "GENEVE", "-" (static). */
+/* "IPIP", "GRE", "ERSPAN", "VXLAN", "GENEVE", "HEP", "-" (static). */
 const char *cap_tunnel_name(CapTunnel t);
 
 typedef struct CapTcpStream CapTcpStream;

@@ -102,6 +102,8 @@ file_free(CapSource *base)
     g_free(fs);
 }
 
+static CapSource *open_stream(FileSource *fs, FILE *fp, const char *path, GError **error);
+
 static const CapSourceOps file_ops = {
     .next = file_next,
     .free = file_free,
@@ -163,6 +165,13 @@ cap_source_open_file(const char *path, GError **error)
             return NULL;
         }
     }
+    return open_stream(fs, fp, path, error);
+}
+
+/* Opens the pcap reader over @fp (owned by @fs from here on). */
+static CapSource *
+open_stream(FileSource *fs, FILE *fp, const char *path, GError **error)
+{
     fs->fp = fp;
     setvbuf(fp, NULL, _IOFBF, 256 * 1024);
 
@@ -178,6 +187,37 @@ cap_source_open_file(const char *path, GError **error)
     }
     fs->linktype = pcap_datalink(fs->pcap);
     return &fs->base;
+}
+
+CapSource *
+cap_source_open_fd(int fd, const char *name, GError **error)
+{
+    FILE *fp = fdopen(fd, "rb");
+    if (fp == NULL) {
+        int e = errno;
+        close(fd);
+        g_set_error(error, SL_IO_ERROR, SL_IO_ERROR_OPEN, "%s: %s", name, g_strerror(e));
+        return NULL;
+    }
+    FileSource *fs = g_new0(FileSource, 1);
+    fs->base.ops = &file_ops;
+    fs->base.name = g_strdup(name);
+    return open_stream(fs, fp, name, error);
+}
+
+void
+cap_source_stop(CapSource *src)
+{
+    if (src && src->ops->stop)
+        src->ops->stop(src);
+}
+
+void
+cap_source_stats(CapSource *src, CapSourceStats *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (src && src->ops->stats)
+        src->ops->stats(src, out);
 }
 
 CapReadResult

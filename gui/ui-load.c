@@ -316,6 +316,10 @@ worker(gpointer data)
     o.cancel = &l->cancel;
     char *files[] = { l->path, NULL };
     l->load = corr_load_files(files, &o);
+    if (g_atomic_int_get(&l->detached)) {
+        load_unref(l); /* nobody waits for the rows */
+        return NULL;
+    }
     /* finished: ids, merges, streams and findings are final now */
     Post *m = g_new0(Post, 1);
     m->kind = POST_ROWS;
@@ -329,6 +333,7 @@ worker(gpointer data)
     Post *d = g_new0(Post, 1);
     d->kind = POST_DONE;
     post(l, d);
+    load_unref(l);
     return NULL;
 }
 
@@ -337,7 +342,7 @@ ui_load_start(const char *path, const UiLoadCallbacks *cb, gpointer user)
 {
     g_return_val_if_fail(path != NULL && cb != NULL, NULL);
     UiLoad *l = g_new0(UiLoad, 1);
-    l->refs = 1;
+    l->refs = 2; /* the caller's and the worker's */
     l->path = g_strdup(path);
     l->cb = *cb;
     l->user = user;
@@ -345,7 +350,6 @@ ui_load_start(const char *path, const UiLoadCallbacks *cb, gpointer user)
     g_mutex_init(&l->lock);
     l->engine = corr_engine_new(NULL);
     l->dirty = g_hash_table_new(NULL, NULL);
-    /* the thread's reference is the one ui_load_free drops after joining */
     l->thread = g_thread_new("sipladder-load", worker, l);
     return l;
 }
@@ -363,8 +367,10 @@ ui_load_free(UiLoad *l)
         return;
     g_atomic_int_set(&l->cancel, 1);
     g_atomic_int_set(&l->detached, 1);
+    /* no join: closing a tab must not wait for the engine to finish; the
+     * worker drops its own reference when it ends */
     if (l->thread) {
-        g_thread_join(l->thread);
+        g_thread_unref(l->thread);
         l->thread = NULL;
     }
     load_unref(l);

@@ -59,7 +59,8 @@ typedef struct {
 UiLoad *ui_load_start(const char *path, const UiLoadCallbacks *cb, gpointer user_data);
 /* Asks the worker to stop; what it read stays (done still follows). */
 void ui_load_cancel(UiLoad *l);
-/* Cancels, waits for the worker, drops pending callbacks, frees. */
+/* Cancels and drops pending callbacks; the worker frees what is left
+ * when it ends (no waiting here). */
 void ui_load_free(UiLoad *l);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiLoad, ui_load_free)
 

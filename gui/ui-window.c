@@ -8,17 +8,45 @@ struct _UiWindow {
     GtkApplicationWindow parent;
     GtkWidget *header, *info_bar, *info_label, *stack, *notebook, *empty_label;
     char *message; /* shown in the info bar, NULL when hidden */
+    GtkMessageType message_type;
+    guint message_lines, message_more;
 };
 
 G_DEFINE_TYPE(UiWindow, ui_window, GTK_TYPE_APPLICATION_WINDOW)
 
+/* Lines the error bar shows before it only counts the rest. */
+#define UI_WINDOW_MESSAGE_LINES 6
+
 void
 ui_window_show_message(UiWindow *w, GtkMessageType type, const char *text)
 {
-    g_free(w->message);
-    w->message = g_utf8_make_valid(text, -1);
-    gtk_label_set_text(GTK_LABEL(w->info_label), w->message); /* plain text, no markup */
-    gtk_info_bar_set_message_type(GTK_INFO_BAR(w->info_bar), type);
+    g_autofree char *line = g_utf8_make_valid(text, -1);
+    /* while the bar is up, messages add up (several files, several
+     * malformed messages) with the most serious type */
+    if (w->message && type != GTK_MESSAGE_INFO &&
+        w->message_type != GTK_MESSAGE_INFO) {
+        if (w->message_lines < UI_WINDOW_MESSAGE_LINES) {
+            char *joined = g_strdup_printf("%s\n%s", w->message, line);
+            g_free(w->message);
+            w->message = joined;
+            w->message_lines++;
+        } else {
+            w->message_more++;
+        }
+        if (type == GTK_MESSAGE_ERROR)
+            w->message_type = type;
+    } else {
+        g_free(w->message);
+        w->message = g_steal_pointer(&line);
+        w->message_lines = 1;
+        w->message_more = 0;
+        w->message_type = type;
+    }
+    g_autofree char *shown = w->message_more
+                                 ? g_strdup_printf("%s\n(%u more)", w->message, w->message_more)
+                                 : g_strdup(w->message);
+    gtk_label_set_text(GTK_LABEL(w->info_label), shown); /* plain text, no markup */
+    gtk_info_bar_set_message_type(GTK_INFO_BAR(w->info_bar), w->message_type);
     gtk_widget_show(w->info_bar);
 }
 

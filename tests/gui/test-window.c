@@ -204,6 +204,18 @@ test_sample(gconstpointer data)
         g_assert_true(g_str_has_prefix(band, "RTP stream SSRC 0x"));
         ui_ladder_view_select_arrow(v, 1);
     }
+    /* copy the selected message's text */
+    g_action_group_activate_action(G_ACTION_GROUP(w), "copy-message", NULL);
+    g_autofree char *copied =
+        gtk_clipboard_wait_for_text(gtk_widget_get_clipboard(GTK_WIDGET(w), GDK_SELECTION_CLIPBOARD));
+    g_assert_nonnull(copied);
+    g_autofree char *shown = ui_capture_get_message_text(c, TRUE);
+    GString *plain = g_string_new(NULL); /* the X clipboard gives line ends as LF */
+    for (const char *p = shown; *p; p++)
+        if (*p != '\r')
+            g_string_append_c(plain, *p);
+    g_assert_cmpstr(copied, ==, plain->str);
+    g_string_free(plain, TRUE);
     /* the filter */
     ui_capture_set_filter(c, "method:INVITE");
     g_assert_cmpuint(ui_capture_count_visible(c, TRUE), ==, s->calls);
@@ -332,6 +344,14 @@ test_zoom_and_tabs(void)
     g_assert_cmpfloat(ui_ladder_view_get_zoom(v), >, z);
     g_action_group_activate_action(G_ACTION_GROUP(w), "zoom-reset", NULL);
     g_assert_cmpfloat(ui_ladder_view_get_zoom(v), ==, 1.0);
+    g_action_group_activate_action(G_ACTION_GROUP(w), "close", NULL);
+    g_assert_cmpuint(ui_window_count_captures(w), ==, 1);
+    g_assert_true(ui_window_get_capture(w) == ca);
+    /* a tab closed while its file loads goes at once; the worker ends
+     * on its own */
+    g_autoptr(GFile) f3 = g_file_new_for_path(b);
+    g_assert_nonnull(ui_window_open(w, f3));
+    g_assert_cmpuint(ui_window_count_captures(w), ==, 2);
     g_action_group_activate_action(G_ACTION_GROUP(w), "close", NULL);
     g_assert_cmpuint(ui_window_count_captures(w), ==, 1);
     g_assert_true(ui_window_get_capture(w) == ca);

@@ -1,0 +1,87 @@
+/* Unit tests: GUI preferences in their key file and the time formats of
+ * the call list (gui/ui-prefs.c); no display needed. */
+#include <glib/gstdio.h>
+
+#include "ui-prefs.h"
+
+static void
+test_roundtrip(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("sl-prefs-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "sub", "sipladder.ini", NULL);
+    g_autofree char *aliases = g_build_filename(dir, "aliases.txt", NULL);
+    g_assert_true(g_file_set_contents(aliases, "10.0.0.10=phone\n10.0.0.20:5060 b2bua\n", -1,
+                                      NULL));
+    UiPrefs p = { .merge_ip = true, .time_format = UI_TIME_RELATIVE, .aliases_file = aliases };
+    g_autoptr(GError) error = NULL;
+    g_assert_true(ui_prefs_save(&p, path, &error)); /* makes the folder */
+    g_assert_no_error(error);
+    UiPrefs q;
+    ui_prefs_load(&q, path, &error);
+    g_assert_no_error(error);
+    g_assert_true(q.merge_ip);
+    g_assert_cmpint(q.time_format, ==, UI_TIME_RELATIVE);
+    g_assert_cmpstr(q.aliases_file, ==, aliases);
+    LadderOptions o;
+    ui_prefs_ladder_options(&q, &o, &error);
+    g_assert_no_error(error);
+    g_assert_true(o.merge_ip);
+    g_assert_nonnull(o.aliases);
+    g_assert_cmpstr(g_hash_table_lookup(o.aliases, "10.0.0.10"), ==, "phone");
+    g_hash_table_unref(o.aliases);
+    ui_prefs_clear(&q);
+    g_unlink(path);
+    g_unlink(aliases);
+    g_autofree char *sub = g_path_get_dirname(path);
+    g_rmdir(sub);
+    g_rmdir(dir);
+}
+
+static void
+test_missing_and_broken(void)
+{
+    UiPrefs p;
+    g_autoptr(GError) error = NULL;
+    ui_prefs_load(&p, "/nonexistent/sipladder.ini", &error);
+    g_assert_no_error(error); /* no file yet: the defaults, quietly */
+    g_assert_false(p.merge_ip);
+    g_assert_cmpint(p.time_format, ==, UI_TIME_ABSOLUTE);
+    g_assert_null(p.aliases_file);
+    g_autofree char *dir = g_dir_make_tmp("sl-prefs-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "sipladder.ini", NULL);
+    g_assert_true(g_file_set_contents(path, "this is [not a key file\n", -1, NULL));
+    ui_prefs_load(&p, path, &error);
+    g_assert_nonnull(error); /* said, and the defaults */
+    g_assert_cmpint(p.time_format, ==, UI_TIME_ABSOLUTE);
+    g_clear_error(&error);
+    g_assert_true(g_file_set_contents(path, "[sipladder]\ntime-format=bogus\n", -1, NULL));
+    ui_prefs_load(&p, path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(p.time_format, ==, UI_TIME_ABSOLUTE);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
+static void
+test_time_formats(void)
+{
+    SlTime origin = sl_time_from_parts(1795615645, 109521000); /* 2026-11-25 14:07:25.109521 */
+    SlTime t = origin + 12 * SL_TIME_SECOND + 345 * SL_TIME_MSEC;
+    g_autofree char *abs = ui_time_format(t, origin, UI_TIME_ABSOLUTE);
+    g_autofree char *day = ui_time_format(t, origin, UI_TIME_OF_DAY);
+    g_autofree char *rel = ui_time_format(t, origin, UI_TIME_RELATIVE);
+    g_assert_cmpstr(abs, ==, "2026-11-25 14:07:37.454521");
+    g_assert_cmpstr(day, ==, "14:07:37.454");
+    g_assert_cmpstr(rel, ==, "+12.345");
+    g_assert_cmpstr(ui_time_format_name(UI_TIME_OF_DAY), ==, "time-of-day");
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/ui-prefs/roundtrip", test_roundtrip);
+    g_test_add_func("/ui-prefs/missing-and-broken", test_missing_and_broken);
+    g_test_add_func("/ui-prefs/time-formats", test_time_formats);
+    return g_test_run();
+}
