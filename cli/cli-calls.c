@@ -45,6 +45,7 @@ parse_args(const char *name, const char *summary, const char *description,
     g_autofree char *param = g_strdup_printf("FILE... - %s", summary);
     g_autoptr(GOptionContext) oc = g_option_context_new(param);
     g_option_context_add_main_entries(oc, extra, NULL);
+    g_option_context_add_main_entries(oc, cli_input_entries(), NULL);
     g_option_context_add_main_entries(oc, remaining, NULL);
     g_option_context_set_description(oc, description);
     g_autoptr(GError) error = NULL;
@@ -52,11 +53,7 @@ parse_args(const char *name, const char *summary, const char *description,
         g_printerr("sipladder-cli %s: %s\n", name, error->message);
         return CLI_EXIT_USAGE;
     }
-    if (*files == NULL || (*files)[0] == NULL) {
-        g_printerr("sipladder-cli %s: no capture file given (see --help)\n", name);
-        return CLI_EXIT_USAGE;
-    }
-    return CLI_EXIT_OK;
+    return cli_input_check(*files, name);
 }
 
 static char *

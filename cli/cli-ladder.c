@@ -154,9 +154,7 @@ run(char **files, const LadderArgs *a, LadderFormat fmt, GHashTable *aliases)
     corr_load_options_init(&lo);
     lo.engine = engine;
     lo.media = true;
-    lo.warn_func = cli_load_warn;
-    g_autoptr(CorrLoad) load = corr_load_files(files, &lo);
-    status = corr_load_complete(load) ? CLI_EXIT_OK : CLI_EXIT_INPUT;
+    g_autoptr(CorrLoad) load = cli_load(files, &lo, "ladder", &status);
     g_autoptr(GPtrArray) calls = select_calls(engine, a);
     if (!calls)
         return CLI_EXIT_INPUT;
@@ -194,6 +192,7 @@ cli_cmd_ladder(int argc, char **argv)
     };
     g_autoptr(GOptionContext) oc = g_option_context_new("FILE... - draw a call's ladder diagram");
     g_option_context_add_main_entries(oc, entries, NULL);
+    g_option_context_add_main_entries(oc, cli_input_entries(), NULL);
     g_option_context_set_description(oc,
         "One column per endpoint, one row per message, RTP streams as bands with\n"
         "codec, loss, jitter and MOS, findings marked where they happen, B2BUA legs\n"
@@ -207,10 +206,8 @@ cli_cmd_ladder(int argc, char **argv)
         g_printerr("sipladder-cli ladder: %s\n", error->message);
         goto out;
     }
-    if (files == NULL || files[0] == NULL) {
-        g_printerr("sipladder-cli ladder: no capture file given (see --help)\n");
+    if ((status = cli_input_check(files, "ladder")) != CLI_EXIT_OK)
         goto out;
-    }
     if ((status = check_args(&a, &fmt, aliases)) != CLI_EXIT_OK)
         goto out;
 

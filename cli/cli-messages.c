@@ -138,6 +138,8 @@ on_message(const char *file, const SipFound *f, gpointer user)
     else
         print_text(file, f);
     ctx->count++;
+    if (cli_input_is_live())
+        fflush(stdout); /* a live listing shows each message as it comes */
 }
 
 int
@@ -152,6 +154,7 @@ cli_cmd_messages(int argc, char **argv)
     };
     g_autoptr(GOptionContext) oc = g_option_context_new("FILE... - list the SIP messages");
     g_option_context_add_main_entries(oc, entries, NULL);
+    g_option_context_add_main_entries(oc, cli_input_entries(), NULL);
     g_option_context_set_description(oc,
         "One line per SIP message: frame, time (UTC), source -> destination,\n"
         "transport, method and Request-URI or status and reason, Call-ID, CSeq.\n"
@@ -161,10 +164,9 @@ cli_cmd_messages(int argc, char **argv)
         g_printerr("sipladder-cli messages: %s\n", error->message);
         return CLI_EXIT_USAGE;
     }
-    if (files == NULL || files[0] == NULL) {
-        g_printerr("sipladder-cli messages: no capture file given (see --help)\n");
-        return CLI_EXIT_USAGE;
-    }
+    int checked = cli_input_check(files, "messages");
+    if (checked != CLI_EXIT_OK)
+        return checked;
     if (ctx.json)
         printf("{\"messages\": [");
     int status = cli_read_files(files, on_message, &ctx);

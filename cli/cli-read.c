@@ -45,8 +45,8 @@ cli_read_files_packets(char **files, CliMessageFunc msg_func, CliPacketFunc pkt_
     corr_load_options_init(&o);
     o.message_func = msg_func ? on_message : NULL;
     o.packet_func = pkt_func ? on_packet : NULL;
-    o.warn_func = cli_load_warn;
     o.user_data = &rc;
-    g_autoptr(CorrLoad) l = corr_load_files(files, &o);
-    return corr_load_complete(l) ? CLI_EXIT_OK : CLI_EXIT_INPUT;
+    int status;
+    g_autoptr(CorrLoad) l = cli_load(files, &o, "read", &status);
+    return status;
 }

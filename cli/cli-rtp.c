@@ -350,9 +350,7 @@ cli_media_read(char **files, CorrEngine *engine, int *status)
     corr_load_options_init(&o);
     o.engine = engine;
     o.media = true;
-    o.warn_func = cli_load_warn;
-    m->load = corr_load_files(files, &o);
-    *status = corr_load_complete(m->load) ? CLI_EXIT_OK : CLI_EXIT_INPUT;
+    m->load = cli_load(files, &o, "rtp", status);
     return m;
 }
 
@@ -396,6 +394,7 @@ cli_cmd_rtp(int argc, char **argv)
     };
     g_autoptr(GOptionContext) oc = g_option_context_new("FILE... - list the RTP streams");
     g_option_context_add_main_entries(oc, entries, NULL);
+    g_option_context_add_main_entries(oc, cli_input_entries(), NULL);
     g_option_context_set_description(oc,
         "One row per RTP stream (source, destination, SSRC) with the figures of\n"
         "Wireshark's RTP Stream Analysis: packets, lost, min/mean/max delta and\n"
@@ -406,10 +405,9 @@ cli_cmd_rtp(int argc, char **argv)
         g_printerr("sipladder-cli rtp: %s\n", error->message);
         return CLI_EXIT_USAGE;
     }
-    if (files == NULL || files[0] == NULL) {
-        g_printerr("sipladder-cli rtp: no capture file given (see --help)\n");
-        return CLI_EXIT_USAGE;
-    }
+    int checked = cli_input_check(files, "rtp");
+    if (checked != CLI_EXIT_OK)
+        return checked;
     if (ctx.json && ctx.csv) {
         g_printerr("sipladder-cli rtp: --json and --csv exclude each other\n");
         return CLI_EXIT_USAGE;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cap-decode.h"
+#include "cap-source.h"
 #include "corr-load.h"
 #include "sip-dissect.h"
 
@@ -55,6 +56,24 @@ GPtrArray *cli_media_streams(CliMedia *m);   /* RtpStream*, borrowed */
 /* The codec of stream @index as the call's SDP named it; NULL when unknown. */
 const char *cli_media_codec(CliMedia *m, guint index);
 void cli_media_free(CliMedia *m);
+
+/* --- where commands read from (cli-input.c) --- */
+/* -i, --hep-listen, --filter, --duration, --count, --tls-keylog: add them
+ * to a command's options. */
+const GOptionEntry *cli_input_entries(void);
+bool cli_input_is_live(void);
+/* After parsing: files or a live source (one of them), and the key log
+ * loaded. Prints the problem and returns CLI_EXIT_USAGE/INPUT, or OK. */
+int cli_input_check(char **files, const char *cmd);
+/* Loads @files, or the live source the options name, through the core
+ * loader with @o (the key log and the warning printer filled in); sets
+ * *@status. Caller owns the result. */
+CorrLoad *cli_load(char **files, CorrLoadOptions *o, const char *cmd, int *status);
+/* The live source the options name, with Ctrl+C stopping it; NULL with a
+ * message printed (and *@status set) when it cannot be opened. */
+CapSource *cli_input_open_live(const char *cmd, int *status);
+/* Prints the source's counters (kernel drops, malformed HEP) and frees it. */
+void cli_input_close_live(CapSource *src);
 
 int cli_cmd_messages(int argc, char **argv);
 int cli_cmd_calls(int argc, char **argv);

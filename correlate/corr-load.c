@@ -29,6 +29,7 @@ struct CorrLoad {
     uint64_t total_bytes, done_bytes; /* done: files before the current one */
     unsigned warnings, suppressed;    /* of the current file */
     bool complete, cancelled;
+    char *source_name;         /* corr_load_source: the name its records borrow */
 };
 
 void
@@ -256,15 +257,11 @@ input_new(CorrLoad *l, const char *file, guint index)
     return f;
 }
 
+/* Reads every frame of @src (borrowed), named @file in messages. */
 static void
-read_one(CorrLoad *l, const char *file, guint index)
+read_source(CorrLoad *l, CapSource *src, const char *file, guint index)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(CapSource) src = cap_source_open_file(file, &error);
-    if (src == NULL) {
-        warn(l, CORR_LOAD_WARN_OPEN, file, 0, "%s", error->message);
-        return;
-    }
     src->id = index;
     CorrLoadFile *f = input_new(l, file, index);
     f->size = src->size;
@@ -273,6 +270,8 @@ read_one(CorrLoad *l, const char *file, guint index)
     l->warnings = l->suppressed = 0;
     g_hash_table_remove_all(l->sip_seen); /* SIP state is per capture, as in Wireshark */
     g_autoptr(SipDissector) sip = sip_dissector_new(NULL, on_message, l);
+    if (l->opts.tls_keylog)
+        sip_dissector_set_tls_keylog(sip, l->opts.tls_keylog);
     l->sip = sip;
     g_autoptr(CapDecoder) dec = cap_decoder_new(NULL, on_packet, l);
 
@@ -285,6 +284,8 @@ read_one(CorrLoad *l, const char *file, guint index)
             if (f->table)
                 rtp_stream_table_set_time_origin(f->table, frame.ts);
         }
+        if (l->opts.frame_func)
+            l->opts.frame_func(f, &frame, l->opts.user_data);
         cap_decoder_feed(dec, &frame, src->id);
         if (src->frames % LOAD_PROGRESS_FRAMES == 0)
             progress(l, src);
@@ -311,6 +312,18 @@ read_one(CorrLoad *l, const char *file, guint index)
 }
 
 static void
+read_one(CorrLoad *l, const char *file, guint index)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CapSource) src = cap_source_open_file(file, &error);
+    if (src == NULL) {
+        warn(l, CORR_LOAD_WARN_OPEN, file, 0, "%s", error->message);
+        return;
+    }
+    read_source(l, src, file, index);
+}
+
+static void
 collect_streams(CorrLoad *l)
 {
     for (guint i = 0; i < l->inputs->len; i++) {
@@ -325,10 +338,9 @@ collect_streams(CorrLoad *l)
     }
 }
 
-CorrLoad *
-corr_load_files(char **files, const CorrLoadOptions *opts)
+static CorrLoad *
+load_new(const CorrLoadOptions *opts)
 {
-    g_return_val_if_fail(files != NULL && opts != NULL, NULL);
     CorrLoad *l = g_new0(CorrLoad, 1);
     l->opts = *opts;
     l->inputs = g_ptr_array_new_with_free_func(input_free);
@@ -339,6 +351,44 @@ corr_load_files(char **files, const CorrLoadOptions *opts)
         l->collector = opts->engine ? corr_media_collector_new() : NULL;
         l->classifier = flow_class_new();
     }
+    return l;
+}
+
+/* End of input: streams collected, the engine finished, streams bound. */
+static void
+load_finish(CorrLoad *l)
+{
+    if (l->cancelled)
+        l->complete = false;
+    l->cur = NULL;
+    collect_streams(l);
+    if (l->opts.engine) {
+        corr_engine_finish(l->opts.engine);
+        if (l->opts.media)
+            l->info = corr_media_bind(l->opts.engine, l->streams, l->collector);
+    }
+}
+
+CorrLoad *
+corr_load_source(CapSource *src, const CorrLoadOptions *opts)
+{
+    g_return_val_if_fail(src != NULL && opts != NULL, NULL);
+    CorrLoad *l = load_new(opts);
+    l->complete = true;
+    l->source_name = g_strdup(src->name);
+    read_source(l, src, l->source_name, 0);
+    CorrLoadFile *f = l->inputs->len ? g_ptr_array_index(l->inputs, 0) : NULL;
+    if (!f || !f->complete)
+        l->complete = false;
+    load_finish(l);
+    return l;
+}
+
+CorrLoad *
+corr_load_files(char **files, const CorrLoadOptions *opts)
+{
+    g_return_val_if_fail(files != NULL && opts != NULL, NULL);
+    CorrLoad *l = load_new(opts);
     for (int i = 0; files[i]; i++) {
         GStatBuf st;
         if (g_stat(files[i], &st) == 0 && st.st_size > 0)
@@ -351,15 +401,7 @@ corr_load_files(char **files, const CorrLoadOptions *opts)
         if (l->inputs->len == before || !((CorrLoadFile *)g_ptr_array_index(l->inputs, before))->complete)
             l->complete = false;
     }
-    if (l->cancelled)
-        l->complete = false;
-    l->cur = NULL;
-    collect_streams(l);
-    if (opts->engine) {
-        corr_engine_finish(opts->engine);
-        if (opts->media)
-            l->info = corr_media_bind(opts->engine, l->streams, l->collector);
-    }
+    load_finish(l);
     return l;
 }
 
@@ -375,6 +417,7 @@ corr_load_free(CorrLoad *l)
     g_free(l->info);
     corr_media_collector_free(l->collector);
     flow_class_free(l->classifier);
+    g_free(l->source_name);
     g_free(l);
 }
 

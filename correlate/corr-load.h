@@ -18,12 +18,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cap-source.h"
 #include "corr-media.h"
 #include "corr.h"
 #include "flow-class.h"
 #include "rtcp-reports.h"
 #include "rtp-stream.h"
 #include "sip-dissect.h"
+#include "tls.h"
 
 G_BEGIN_DECLS
 
@@ -69,6 +71,11 @@ typedef void (*CorrLoadMessageFunc)(const CorrLoadFile *file, const SipFound *fo
 typedef void (*CorrLoadPacketFunc)(const CorrLoadFile *file, const CapPacket *pkt,
                                    gpointer user_data);
 
+/* Every frame read (borrowed for the call), before it is decoded: to
+ * write what a live source captures to a file. */
+typedef void (*CorrLoadFrameFunc)(const CorrLoadFile *file, const CapFrame *frame,
+                                  gpointer user_data);
+
 typedef struct {
     CorrEngine *engine;  /* borrowed; may be NULL: no correlation */
     bool media;          /* build RTP stream tables and RTCP reports per file */
@@ -76,6 +83,8 @@ typedef struct {
     CorrLoadPacketFunc packet_func;
     CorrLoadWarnFunc warn_func;
     CorrLoadProgressFunc progress_func;
+    CorrLoadFrameFunc frame_func;
+    TlsKeyLog *tls_keylog; /* borrowed; NULL: TLS is listed, not decrypted */
     gpointer user_data;  /* for every function above */
     /* Read with g_atomic_int_get between frames (any thread may set it to
      * 1); what was read before stays. May be NULL. */
@@ -93,6 +102,12 @@ typedef struct CorrLoad CorrLoad;
  * result (corr_load_free); it must outlive the engine's use of stream
  * pointers (calls borrow the streams). */
 CorrLoad *corr_load_files(char **files, const CorrLoadOptions *opts);
+/* Reads the live source @src (borrowed: an interface or a HEP listener,
+ * or a file) until it ends: its duration or count, or cap_source_stop()
+ * from another thread or a signal handler's flag. The rest as for
+ * corr_load_files(); the source's name stands for the file, so the
+ * source must outlive the result. */
+CorrLoad *corr_load_source(CapSource *src, const CorrLoadOptions *opts);
 void corr_load_free(CorrLoad *l);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CorrLoad, corr_load_free)
 
