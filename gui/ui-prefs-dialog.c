@@ -54,7 +54,7 @@ ui_prefs_dialog_init(UiPrefsDialog *d)
 GtkWidget *
 ui_prefs_dialog_new(UiApp *app, GtkWindow *parent)
 {
-    UiPrefsDialog *d = g_object_new(UI_TYPE_PREFS_DIALOG, "transient-for", parent,
+    UiPrefsDialog *d = g_object_new(UI_TYPE_PREFS_DIALOG, "transient-for", parent, "application", app,
                                     "use-header-bar", TRUE, NULL);
     d->app = app;
     const UiPrefs *p = ui_app_get_prefs(app);

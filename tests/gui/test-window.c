@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ui-app.h"
+#include "ui-prefs-dialog.h"
 #include "ui-window.h"
 
 static UiApp *app;
@@ -347,6 +348,31 @@ test_zoom_and_tabs(void)
     g_action_group_activate_action(G_ACTION_GROUP(w), "close", NULL);
     g_assert_cmpuint(ui_window_count_captures(w), ==, 1);
     g_assert_true(ui_window_get_capture(w) == ca);
+    /* the shortcuts window comes from the resources */
+    GtkShortcutsWindow *help =
+        gtk_application_window_get_help_overlay(GTK_APPLICATION_WINDOW(w));
+    g_assert_nonnull(help);
+    g_action_group_activate_action(G_ACTION_GROUP(w), "show-help-overlay", NULL);
+    g_assert_true(gtk_widget_get_visible(GTK_WIDGET(help)));
+    gtk_widget_hide(GTK_WIDGET(help));
+    /* preferences: the dialog's check box changes and saves them */
+    g_action_group_activate_action(G_ACTION_GROUP(app), "preferences", NULL);
+    GtkWidget *dlg = NULL;
+    for (GList *it = gtk_application_get_windows(GTK_APPLICATION(app)); it; it = it->next)
+        if (UI_IS_PREFS_DIALOG(it->data))
+            dlg = it->data;
+    g_assert_nonnull(dlg);
+    g_assert_false(ui_app_get_prefs(app)->merge_ip);
+    GtkWidget *check = gtk_test_find_widget(dlg, "Merge ports*", GTK_TYPE_CHECK_BUTTON);
+    g_assert_nonnull(check);
+    gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(check), TRUE);
+    g_assert_true(ui_app_get_prefs(app)->merge_ip);
+    g_autofree char *ini = ui_prefs_default_path();
+    g_autofree char *saved = NULL;
+    g_assert_true(g_file_get_contents(ini, &saved, NULL, NULL));
+    g_assert_nonnull(strstr(saved, "merge-ports-by-ip=true"));
+    gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(check), FALSE);
+    gtk_widget_destroy(dlg);
     /* a tab closed while its file loads goes at once; the worker ends
      * on its own */
     g_autoptr(GFile) f3 = g_file_new_for_path(b);
