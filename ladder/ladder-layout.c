@@ -27,6 +27,7 @@ typedef struct {
     GHashTable *col_by_addr;  /* SlAddr* (owned copy) -> column index + 1 */
     GHashTable *leg_index;    /* CorrLeg* -> leg index + 1 */
     GArray *events;
+    GHashTable *arrow_by_frame; /* built for the findings */
 } Builder;
 
 void
@@ -456,20 +457,23 @@ link_hops(LadderLayout *l)
         int idx = (int)i;
         g_array_append_val(list, idx);
     }
-    /* originals count the copies that followed */
+    /* originals count the copies that followed: the last original of each
+     * transaction, direction, status and sender */
+    g_autoptr(GHashTable) last = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint i = 0; i < l->arrows->len; i++) {
         const LadderArrow *a = &g_array_index(l->arrows, LadderArrow, i);
-        if (!a->retransmission || !a->msg->txn)
+        if (!a->msg->txn)
             continue;
-        for (guint j = i; j-- > 0;) {
-            LadderArrow *o = &g_array_index(l->arrows, LadderArrow, j);
-            if (!o->retransmission && o->msg->txn == a->msg->txn &&
-                o->is_request == a->is_request && o->msg->status == a->msg->status &&
-                o->from_col == a->from_col) {
-                o->copies++;
-                break;
-            }
+        char key[96];
+        g_snprintf(key, sizeof key, "%p/%d/%u/%u", (void *)a->msg->txn, a->is_request,
+                   a->msg->status, a->from_col);
+        if (!a->retransmission) {
+            g_hash_table_replace(last, g_strdup(key), GUINT_TO_POINTER(i + 1));
+            continue;
         }
+        guint o = GPOINTER_TO_UINT(g_hash_table_lookup(last, key));
+        if (o)
+            g_array_index(l->arrows, LadderArrow, o - 1).copies++;
     }
 }
 
@@ -520,12 +524,18 @@ add_finding(Builder *b, const CorrFinding *f)
     n.kind = ladder_text_clean(f->kind, -1, 40);
     n.text = ladder_text_clean(f->text, -1, LADDER_LABEL_MAX);
     n.frame = f->frame;
-    for (guint i = 0; i < l->arrows->len && f->frame; i++) {
-        const LadderArrow *a = &g_array_index(l->arrows, LadderArrow, i);
-        if (a->frame == f->frame && a->file == f->file) {
-            n.arrow = (int)i;
-            break;
+    if (!b->arrow_by_frame) { /* frame and file -> first arrow + 1 */
+        b->arrow_by_frame = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        for (guint i = l->arrows->len; i-- > 0;) {
+            const LadderArrow *a = &g_array_index(l->arrows, LadderArrow, i);
+            g_hash_table_replace(b->arrow_by_frame,
+                                 g_strdup_printf("%u/%" G_GUINT64_FORMAT, a->file, a->frame),
+                                 GUINT_TO_POINTER(i + 1));
         }
+    }
+    if (f->frame) {
+        g_autofree char *key = g_strdup_printf("%u/%" G_GUINT64_FORMAT, f->file, f->frame);
+        n.arrow = (int)GPOINTER_TO_UINT(g_hash_table_lookup(b->arrow_by_frame, key)) - 1;
     }
     if (n.arrow < 0 && f->stream) {
         for (guint i = 0; i < l->bands->len; i++) {
@@ -655,8 +665,8 @@ place_notes(LadderLayout *l)
         right = MAX(right, c->x + MAX(loop_width(), head));
     }
     right += LADDER_PAD;
-    g_autoptr(GArray) ys = g_array_new(FALSE, FALSE, sizeof(double));
-    g_array_set_size(ys, l->notes->len);
+    g_autoptr(GHashTable) per_row = g_hash_table_new_full(g_double_hash, g_double_equal, g_free,
+                                                          NULL);
     for (guint i = 0; i < l->notes->len; i++) {
         LadderNote *n = &g_array_index(l->notes, LadderNote, i);
         if (n->arrow >= 0) {
@@ -672,12 +682,10 @@ place_notes(LadderLayout *l)
             n->y = l->legend_y - LADDER_ROW_H * 0.6;
         }
         /* several notes on one row stack downwards */
-        double *slot = &g_array_index(ys, double, i);
-        *slot = n->y;
-        guint same = 0;
-        for (guint k = 0; k < i; k++)
-            if (g_array_index(ys, double, k) == n->y)
-                same++;
+        guint same = GPOINTER_TO_UINT(g_hash_table_lookup(per_row, &n->y));
+        double *key = g_new(double, 1);
+        *key = n->y;
+        g_hash_table_replace(per_row, key, GUINT_TO_POINTER(same + 1));
         n->y += same * LADDER_NOTE_STEP;
         n->x = right;
     }
@@ -744,6 +752,8 @@ builder_clear(Builder *b)
     g_hash_table_destroy(b->col_by_addr);
     g_hash_table_destroy(b->leg_index);
     g_array_unref(b->events);
+    if (b->arrow_by_frame)
+        g_hash_table_destroy(b->arrow_by_frame);
 }
 
 static char *

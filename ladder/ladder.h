@@ -137,7 +137,10 @@ typedef struct {
 /* Lays out @calls (CorrCall*, borrowed; one or more) with the RTP streams
  * bound to them (@info parallel to @streams, from corr_media_bind; both may
  * be NULL). The layout borrows messages and streams: keep the engine and
- * the stream tables alive while it lives. @opts may be NULL. */
+ * the stream tables alive while it lives. @opts may be NULL. It only reads
+ * its inputs and touches no global state, so it may run on a worker
+ * thread while nothing changes the calls; time and memory are linear in
+ * messages, streams and findings. */
 LadderLayout *ladder_layout_build(GPtrArray *calls, GPtrArray *streams,
                                   const CorrStreamInfo *info, const LadderOptions *opts);
 /* Lays out any list of messages (CorrMsg*, in capture order). */
