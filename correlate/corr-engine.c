@@ -1,7 +1,9 @@
 /* sipladder: the correlation engine: messages to transactions (RFC 3261
  * section 17.1.3 and 17.2.3, with the RFC 2543 fallback of 17.2.3), hops,
  * dialogs (section 12), legs and calls, with the links between B2BUA legs
- * (correlation headers, shared media endpoints, redirects). */
+ * (correlation headers, shared media endpoints, redirects); eviction of
+ * finished entries so that long captures keep memory bounded (Timers B and
+ * F, section 17.1). */
 #include <string.h>
 
 #include "corr-private.h"
@@ -53,7 +55,11 @@ struct CorrEngine {
     GArray *subs;
     SlTime last_ts;
     guint next_call_id;
+    guint next_txn_id;
     guint dropped;
+    guint evicted;   /* entries evicted so far */
+    guint ids_given; /* final ids given to evicted entries */
+    bool finished;   /* corr_engine_finish() numbered the calls */
 };
 
 const char *
@@ -278,7 +284,7 @@ static CorrTxn *
 txn_new(CorrEngine *e, CorrMsg *m, const char *method, char *key)
 {
     CorrTxn *t = g_new0(CorrTxn, 1);
-    t->id = e->txns->len + 1;
+    t->id = ++e->next_txn_id; /* the "seen" keys start with it: never reused */
     t->method = sip_method_from_view(sl_view_from_str(method));
     t->method_name = g_strdup(method);
     t->client = m->src;
@@ -949,9 +955,10 @@ corr_engine_finish(CorrEngine *e)
     g_ptr_array_sort(e->calls, call_start_cmp);
     for (guint i = 0; i < e->calls->len; i++) {
         CorrCall *c = g_ptr_array_index(e->calls, i);
-        c->id = i + 1;
+        c->id = e->ids_given + i + 1;
         corr_call_compute(c, e->last_ts);
     }
+    e->finished = true;
 }
 
 GPtrArray *
@@ -969,4 +976,409 @@ corr_engine_call_by_id(CorrEngine *e, guint id)
             return c;
     }
     return NULL;
+}
+
+/* ---------------------------------------------------------- eviction */
+
+/* RFC 3261 Timer F: a non-INVITE request without a final response after
+ * this is over. */
+#define TIMER_F (32 * SL_TIME_SECOND)
+
+/* A final response on this hop or one upstream (which ends every hop
+ * below it). Upstream links point at older transactions, so the walk ends. */
+static bool
+txn_answered(const CorrTxn *t)
+{
+    for (; t; t = t->upstream)
+        if (t->final_status)
+            return true;
+    return false;
+}
+
+/* A request that began a transaction which has no final response yet. */
+static bool
+request_unanswered(const CorrMsg *m)
+{
+    return m->is_request && m->method != SIP_METHOD_ACK && m->txn && m->txn->request == m &&
+           !txn_answered(m->txn);
+}
+
+/* The rare cases leg_settled() must look closer at, found in one pass:
+ * provisional responses beyond 100, CANCELs and BYEs sent long ago. */
+typedef struct {
+    GHashTable *progressed; /* CorrTxn* */
+    GHashTable *cancelled;  /* GUINT_TO_POINTER(CSeq + 1) of CANCELs older than Timer B */
+    GHashTable *byed;       /* CorrDialog* with a BYE older than Timer F */
+} LegScan;
+
+static void
+leg_scan(const CorrLeg *leg, SlTime now, LegScan *s)
+{
+    s->progressed = g_hash_table_new(NULL, NULL);
+    s->cancelled = g_hash_table_new(NULL, NULL);
+    s->byed = g_hash_table_new(NULL, NULL);
+    for (guint i = 0; i < leg->msgs->len; i++) {
+        const CorrMsg *m = g_ptr_array_index(leg->msgs, i);
+        if (!m->is_request && m->txn && m->status > 100 && m->status < 200)
+            g_hash_table_add(s->progressed, m->txn);
+        if (m->is_request && m->method == SIP_METHOD_CANCEL && now - m->ts > TIMER_B)
+            g_hash_table_add(s->cancelled, GUINT_TO_POINTER(m->cseq + 1));
+        if (m->is_request && m->method == SIP_METHOD_BYE && m->dialog && now - m->ts > TIMER_F)
+            g_hash_table_add(s->byed, m->dialog);
+    }
+}
+
+static void
+leg_scan_clear(LegScan *s)
+{
+    g_hash_table_destroy(s->progressed);
+    g_hash_table_destroy(s->cancelled);
+    g_hash_table_destroy(s->byed);
+}
+
+/* Whether no message can change @leg any more (see corr_engine_evict):
+ * every transaction begun in it is over and every confirmed dialog ended.
+ * An INVITE without a final response is over past Timer B when it saw no
+ * provisional response beyond 100 (timed out), or when a CANCEL of it is
+ * older than Timer B (RFC 3261 section 9.1: the UAC gives up on the final
+ * response after 64*T1); a confirmed dialog whose BYE is older than Timer F
+ * ended, answered or not (section 15.1.1). Linear in the leg's messages. */
+static bool
+leg_settled(const CorrLeg *leg, SlTime now)
+{
+    bool look_closer = false;
+    for (guint i = 0; i < leg->dialogs->len; i++) {
+        const CorrDialog *d = g_ptr_array_index(leg->dialogs, i);
+        look_closer |= d->confirmed && !d->terminated;
+    }
+    for (guint i = 0; i < leg->msgs->len; i++) {
+        const CorrMsg *m = g_ptr_array_index(leg->msgs, i);
+        if (!request_unanswered(m))
+            continue;
+        if (now - m->ts <= (m->method == SIP_METHOD_INVITE ? TIMER_B : TIMER_F))
+            return false;
+        look_closer |= m->method == SIP_METHOD_INVITE;
+    }
+    if (!look_closer)
+        return true;
+    LegScan s;
+    leg_scan(leg, now, &s);
+    bool settled = true;
+    for (guint i = 0; i < leg->dialogs->len && settled; i++) {
+        const CorrDialog *d = g_ptr_array_index(leg->dialogs, i);
+        settled = !d->confirmed || d->terminated || g_hash_table_contains(s.byed, d);
+    }
+    for (guint i = 0; i < leg->msgs->len && settled; i++) {
+        const CorrMsg *m = g_ptr_array_index(leg->msgs, i);
+        if (request_unanswered(m) && m->method == SIP_METHOD_INVITE)
+            settled = !g_hash_table_contains(s.progressed, m->txn) ||
+                      g_hash_table_contains(s.cancelled, GUINT_TO_POINTER(m->cseq + 1));
+    }
+    leg_scan_clear(&s);
+    return settled;
+}
+
+static bool
+call_evictable(const CorrEngine *e, const CorrCall *c)
+{
+    if (c->dead)
+        return false;
+    if (c->msgs->len) {
+        const CorrMsg *last = g_ptr_array_index(c->msgs, c->msgs->len - 1);
+        if (e->last_ts - last->ts <= e->opts.link_window)
+            return false;
+    }
+    for (guint i = 0; i < c->legs->len; i++)
+        if (!leg_settled(g_ptr_array_index(c->legs, i), e->last_ts))
+            return false;
+    return true;
+}
+
+/* What one eviction removes: the entries (live calls) and, through them,
+ * their legs and messages; transactions are gathered as they are found. */
+typedef struct {
+    GHashTable *calls;    /* CorrCall* (live) */
+    GHashTable *txns;     /* CorrTxn* */
+    GHashTable *txn_ids;  /* GUINT_TO_POINTER(CorrTxn.id) */
+} Doomed;
+
+static bool
+doomed_leg(const Doomed *d, const CorrLeg *l)
+{
+    return g_hash_table_contains(d->calls, l->call);
+}
+
+static bool
+doomed_msg(const Doomed *d, const CorrMsg *m)
+{
+    return doomed_leg(d, m->leg);
+}
+
+/* A merged call goes with the entry it was merged into. */
+static bool
+doomed_call(const Doomed *d, const CorrCall *c)
+{
+    while (c->dead && c->merged_into)
+        c = c->merged_into;
+    return g_hash_table_contains(d->calls, c);
+}
+
+static gboolean
+txn_value_doomed(gpointer key, gpointer value, gpointer d)
+{
+    (void)key;
+    return g_hash_table_contains(((Doomed *)d)->txns, value);
+}
+
+static gboolean
+seen_key_doomed(gpointer key, gpointer value, gpointer d)
+{
+    (void)value;
+    guint64 id = g_ascii_strtoull(key, NULL, 10); /* "<txn id>|..." */
+    return id <= G_MAXUINT &&
+           g_hash_table_contains(((Doomed *)d)->txn_ids, GUINT_TO_POINTER((guint)id));
+}
+
+static gboolean
+leg_value_doomed(gpointer key, gpointer value, gpointer d)
+{
+    (void)key;
+    return doomed_leg(d, value);
+}
+
+static gboolean
+dialog_value_doomed(gpointer key, gpointer value, gpointer d)
+{
+    (void)key;
+    return doomed_leg(d, ((CorrDialog *)value)->leg);
+}
+
+static gboolean
+msg_value_doomed(gpointer key, gpointer value, gpointer d)
+{
+    (void)key;
+    return doomed_msg(d, value);
+}
+
+/* Drops the uses by doomed legs; an emptied slot goes. */
+static gboolean
+media_slot_doomed(gpointer key, gpointer value, gpointer d)
+{
+    (void)key;
+    MediaSlot *slot = value;
+    for (guint i = slot->entries->len; i > 0; i--) {
+        MediaUse *u = g_ptr_array_index(slot->entries, i - 1);
+        if (doomed_leg(d, u->leg))
+            g_ptr_array_remove_index(slot->entries, i - 1);
+    }
+    return slot->entries->len == 0;
+}
+
+static void
+queue_drop_doomed(GQueue *q, const Doomed *d)
+{
+    for (GList *l = q->head; l;) {
+        GList *next = l->next;
+        if (doomed_msg(d, l->data))
+            g_queue_delete_link(q, l);
+        l = next;
+    }
+}
+
+/* Repoints what stays away from what goes: a transaction shared with a
+ * message that stays (a response matched across Call-IDs) stays with that
+ * message's leg; links to doomed requests, hops and legs are cut. */
+static void
+evict_unlink(CorrEngine *e, Doomed *d)
+{
+    for (guint i = 0; i < e->msgs->len; i++) {
+        CorrMsg *m = g_ptr_array_index(e->msgs, i);
+        if (doomed_msg(d, m))
+            continue;
+        if (m->txn && doomed_leg(d, m->txn->leg))
+            m->txn->leg = m->leg;
+        if (m->dialog && doomed_leg(d, m->dialog->leg))
+            m->dialog = NULL; /* dialogs are per Call-ID, as legs: not expected */
+    }
+    for (guint i = 0; i < e->txns->len; i++) {
+        CorrTxn *t = g_ptr_array_index(e->txns, i);
+        if (doomed_leg(d, t->leg)) {
+            g_hash_table_add(d->txns, t);
+            g_hash_table_add(d->txn_ids, GUINT_TO_POINTER(t->id));
+        }
+    }
+    for (guint i = 0; i < e->txns->len; i++) {
+        CorrTxn *t = g_ptr_array_index(e->txns, i);
+        if (g_hash_table_contains(d->txns, t))
+            continue;
+        if (t->request && doomed_msg(d, t->request))
+            t->request = NULL;
+        if (t->upstream && g_hash_table_contains(d->txns, t->upstream))
+            t->upstream = NULL;
+    }
+    for (guint i = 0; i < e->legs->len; i++) {
+        CorrLeg *l = g_ptr_array_index(e->legs, i);
+        if (!doomed_leg(d, l) && l->linked_to && doomed_leg(d, l->linked_to))
+            l->linked_to = NULL;
+    }
+}
+
+static void
+evict_unindex(CorrEngine *e, Doomed *d)
+{
+    g_hash_table_foreach_remove(e->txn_by_key, txn_value_doomed, d);
+    g_hash_table_foreach_remove(e->txn_by_chain, txn_value_doomed, d);
+    g_hash_table_foreach_remove(e->txn_by_request, txn_value_doomed, d);
+    g_hash_table_foreach_remove(e->seen, seen_key_doomed, d);
+    g_hash_table_foreach_remove(e->leg_by_call_id, leg_value_doomed, d);
+    g_hash_table_foreach_remove(e->leg_by_token, leg_value_doomed, d);
+    g_hash_table_foreach_remove(e->dialog_by_key, dialog_value_doomed, d);
+    g_hash_table_foreach_remove(e->dup_index, msg_value_doomed, d);
+    g_hash_table_foreach_remove(e->media, media_slot_doomed, d);
+    queue_drop_doomed(&e->recent_3xx, d);
+    queue_drop_doomed(&e->recent_invites, d);
+}
+
+typedef bool (*DoomedTest)(const Doomed *d, gconstpointer obj);
+
+static bool
+test_msg(const Doomed *d, gconstpointer o)
+{
+    return doomed_msg(d, o);
+}
+
+static bool
+test_txn(const Doomed *d, gconstpointer o)
+{
+    return g_hash_table_contains(d->txns, o);
+}
+
+static bool
+test_leg(const Doomed *d, gconstpointer o)
+{
+    return doomed_leg(d, o);
+}
+
+static bool
+test_call(const Doomed *d, gconstpointer o)
+{
+    return doomed_call(d, o);
+}
+
+/* Splits the owning array *@arr: what stays goes into a new array of the
+ * right size, in the same order; what goes is appended to @gone. */
+static void
+array_split(GPtrArray **arr, GDestroyNotify free_func, const Doomed *d, DoomedTest doomed,
+            GPtrArray *gone)
+{
+    GPtrArray *old = *arr;
+    GPtrArray *kept = g_ptr_array_new_full(old->len, free_func);
+    for (guint i = 0; i < old->len; i++) {
+        gpointer p = g_ptr_array_index(old, i);
+        g_ptr_array_add(doomed(d, p) ? gone : kept, p);
+    }
+    g_ptr_array_set_free_func(old, NULL);
+    g_ptr_array_unref(old);
+    *arr = kept;
+}
+
+/* Frees the entries of @d->calls and everything that belongs to them. Every
+ * test for "doomed" runs before anything is freed. */
+static void
+evict_calls(CorrEngine *e, Doomed *d)
+{
+    evict_unlink(e, d);
+    evict_unindex(e, d);
+    GPtrArray *gone_msgs = g_ptr_array_new_with_free_func(corr_msg_free);
+    GPtrArray *gone_txns = g_ptr_array_new_with_free_func(txn_free);
+    GPtrArray *gone_legs = g_ptr_array_new_with_free_func(leg_free);
+    GPtrArray *gone_calls = g_ptr_array_new_with_free_func(corr_call_free);
+    array_split(&e->calls, corr_call_free, d, test_call, gone_calls);
+    array_split(&e->legs, leg_free, d, test_leg, gone_legs);
+    array_split(&e->txns, txn_free, d, test_txn, gone_txns);
+    array_split(&e->msgs, corr_msg_free, d, test_msg, gone_msgs);
+    for (guint i = 0; i < e->msgs->len; i++)
+        ((CorrMsg *)g_ptr_array_index(e->msgs, i))->index = i;
+    g_ptr_array_unref(gone_calls);
+    g_ptr_array_unref(gone_legs);
+    g_ptr_array_unref(gone_txns);
+    g_ptr_array_unref(gone_msgs);
+}
+
+guint
+corr_engine_evict(CorrEngine *e, guint keep, CorrEvictFunc func, gpointer user_data)
+{
+    g_return_val_if_fail(e != NULL, 0);
+    GPtrArray *victims = g_ptr_array_new();
+    for (guint i = 0; i < e->calls->len; i++) {
+        CorrCall *c = g_ptr_array_index(e->calls, i);
+        if (call_evictable(e, c))
+            g_ptr_array_add(victims, c);
+    }
+    if (victims->len <= keep) {
+        g_ptr_array_unref(victims);
+        return 0;
+    }
+    /* the oldest go; the newest @keep stay */
+    g_ptr_array_sort(victims, call_start_cmp);
+    g_ptr_array_set_size(victims, victims->len - keep);
+    Doomed d = {
+        g_hash_table_new(NULL, NULL),
+        g_hash_table_new(NULL, NULL),
+        g_hash_table_new(NULL, NULL),
+    };
+    for (guint i = 0; i < victims->len; i++) {
+        CorrCall *c = g_ptr_array_index(victims, i);
+        g_hash_table_add(d.calls, c);
+        if (!e->finished)
+            c->id = ++e->ids_given;
+        if (!c->streams)
+            corr_call_compute(c, e->last_ts);
+        if (func)
+            func(c, user_data);
+    }
+    evict_calls(e, &d);
+    guint n = victims->len;
+    e->evicted += n;
+    g_hash_table_destroy(d.calls);
+    g_hash_table_destroy(d.txns);
+    g_hash_table_destroy(d.txn_ids);
+    g_ptr_array_unref(victims);
+    return n;
+}
+
+guint
+corr_engine_evicted(const CorrEngine *e)
+{
+    g_return_val_if_fail(e != NULL, 0);
+    return e->evicted;
+}
+
+void
+corr_engine_counts(const CorrEngine *e, CorrEngineCounts *out)
+{
+    g_return_if_fail(e != NULL && out != NULL);
+    memset(out, 0, sizeof *out);
+    out->messages = e->msgs->len;
+    out->transactions = e->txns->len;
+    out->legs = e->legs->len;
+    for (guint i = 0; i < e->legs->len; i++)
+        out->dialogs += ((CorrLeg *)g_ptr_array_index(e->legs, i))->dialogs->len;
+    for (guint i = 0; i < e->calls->len; i++) {
+        if (((CorrCall *)g_ptr_array_index(e->calls, i))->dead)
+            out->merged++;
+        else
+            out->calls++;
+    }
+    GHashTableIter it;
+    gpointer slot;
+    g_hash_table_iter_init(&it, e->media);
+    while (g_hash_table_iter_next(&it, NULL, &slot))
+        out->index_entries += ((MediaSlot *)slot)->entries->len;
+    GHashTable *tables[] = { e->txn_by_key,   e->txn_by_chain,  e->txn_by_request,
+                             e->leg_by_call_id, e->dialog_by_key, e->leg_by_token,
+                             e->media,        e->dup_index,     e->seen };
+    for (size_t i = 0; i < G_N_ELEMENTS(tables); i++)
+        out->index_entries += g_hash_table_size(tables[i]);
+    out->index_entries += e->recent_3xx.length + e->recent_invites.length;
 }

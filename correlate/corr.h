@@ -98,7 +98,8 @@ typedef struct {
 /* What correlation keeps of a message. Strings are owned by the engine
  * and valid as long as it lives. */
 typedef struct {
-    guint index;         /* position in corr_engine_messages() */
+    guint index;         /* position in corr_engine_messages(); corr_engine_evict()
+                          * renumbers the messages that stay, keeping their order */
     guint file;          /* source id of the packet */
     uint64_t frame;
     SlTime ts;
@@ -139,7 +140,7 @@ typedef struct {
 } CorrMsg;
 
 struct CorrTxn {
-    guint id;
+    guint id;             /* 1, 2, ... in creation order; never reused */
     SipMethod method;     /* INVITE for an ACK to a non-2xx final */
     char *method_name;
     CorrMsg *request;     /* the first copy of the request */
@@ -194,7 +195,8 @@ typedef struct {
 } CorrDtmf;
 
 struct CorrCall {
-    guint id;            /* 1, 2, ... in start order after corr_engine_finish() */
+    guint id;            /* 1, 2, ... in start order after corr_engine_finish(); entries
+                          * evicted before it took the first ids (corr_engine_evict) */
     CorrKind kind;
     GPtrArray *legs;     /* CorrLeg*, borrowed; the first is the caller's */
     GPtrArray *msgs;     /* CorrMsg* of every leg, in capture order */
@@ -249,6 +251,8 @@ CorrEngine *corr_engine_new(const CorrOptions *opts);
 void corr_engine_free(CorrEngine *e);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CorrEngine, corr_engine_free)
 
+/* Events name calls the engine holds; once corr_engine_evict() has freed a
+ * call, no event names it again. */
 void corr_engine_subscribe(CorrEngine *e, CorrEventFunc func, gpointer user_data);
 
 /* Feeds one message (a SipDissector callback result). */
@@ -264,6 +268,55 @@ GPtrArray *corr_engine_messages(CorrEngine *e);
 GPtrArray *corr_engine_calls(CorrEngine *e);
 CorrCall *corr_engine_call_by_id(CorrEngine *e, guint id);
 guint corr_engine_dropped_messages(const CorrEngine *e);
+
+/* --- bounded memory for long captures --- */
+
+/* Called for each call about to be evicted, with its messages still valid. */
+typedef void (*CorrEvictFunc)(CorrCall *call, gpointer user_data);
+
+/* Forgets finished entries so that at most @keep of them stay in memory,
+ * the oldest (by first message) going first. An entry is finished when its
+ * last message is older than CorrOptions.link_window (capture time, against
+ * the latest message fed), so that a late B2BUA leg or retransmission can
+ * still join it, and every leg of it can no longer change:
+ *   - every transaction begun in it is over: a final response (on its hop
+ *     or one upstream), or its request older than Timer F (32 s) for a
+ *     non-INVITE, Timer B for an INVITE that saw no provisional response
+ *     beyond 100 (a timed-out call), or a CANCEL of it older than Timer B;
+ *   - every confirmed dialog ended: its BYE answered, or sent longer than
+ *     Timer F ago (RFC 3261 section 15.1.1).
+ * So a call answered and not hung up, or ringing, stays however old.
+ *
+ * Each evicted entry has its attributes computed as corr_engine_finish()
+ * would (at the latest capture time; left alone once corr_media_bind() gave
+ * it streams) and, before corr_engine_finish(), the next final id: evicted
+ * entries are numbered 1, 2, ... in eviction order over the whole run, and
+ * corr_engine_finish() numbers the entries left after them. Then @func (may
+ * be NULL) sees it, borrowed, with its legs, messages and findings; @func
+ * may read the engine but not feed it or evict. Then the entry, the calls
+ * merged into it, its legs, dialogs, transactions and messages are freed and
+ * every lookup entry naming them is dropped. corr_engine_messages() loses
+ * those messages and renumbers the rest (CorrMsg.index, order kept): hold a
+ * message pointer or its frame across an eviction, not its index. A later
+ * message with an evicted Call-ID starts a new leg and entry. Pointers to
+ * evicted objects held elsewhere (CorrStreamInfo and RtpStream owners from
+ * corr_media_bind, ladder layouts, rows) dangle: evict before binding media,
+ * and forget what @func names. Not from inside an event callback. Each call
+ * walks everything the engine holds: call it every few seconds of capture or
+ * every few hundred calls, not per message. Returns how many entries were
+ * evicted. */
+guint corr_engine_evict(CorrEngine *e, guint keep, CorrEvictFunc func, gpointer user_data);
+/* Entries evicted so far. */
+guint corr_engine_evicted(const CorrEngine *e);
+
+/* What the engine holds now: to watch that a long capture stays bounded. */
+typedef struct {
+    guint messages, transactions, dialogs, legs;
+    guint calls;         /* live entries */
+    guint merged;        /* calls merged into others, kept until they go */
+    guint index_entries; /* entries of every lookup table and short list */
+} CorrEngineCounts;
+void corr_engine_counts(const CorrEngine *e, CorrEngineCounts *out);
 
 /* Adds a finding to @call (copies the strings). */
 void corr_call_add_finding(CorrCall *call, const char *kind, uint64_t frame, guint file,

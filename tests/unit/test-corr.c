@@ -2,7 +2,8 @@
  * corr-msg.c, corr-stats.c): transactions, retransmissions and duplicates,
  * proxy hops, dialogs, call states and timings, entry kinds, the links
  * between B2BUA legs (and the cases that must stay apart), events, the
- * per-call memory bound and the RFC 6076 figures.
+ * per-call memory bound, eviction of finished entries in long captures and
+ * the RFC 6076 figures.
  *
  * Every message is written as text here, parsed with sip_msg_parse() and
  * fed to the engine with a CapPacket made up by the test: capture time,
@@ -2059,6 +2060,558 @@ test_max_msgs_per_call(void)
     fx_clear(&fx);
 }
 
+/* ---------------------------------------------------------- eviction */
+
+/* How a short call from PHONE to GW ends. */
+typedef enum {
+    SHORT_COMPLETED, /* INVITE 100 180 200 ACK BYE 200 */
+    SHORT_BUSY,      /* INVITE 100 486 ACK */
+    SHORT_CANCELLED, /* INVITE 100 180 CANCEL 200 487 ACK */
+    SHORT_IN_CALL,   /* INVITE 100 180 200 ACK, never hung up */
+} ShortEnd;
+
+static const struct {
+    guint msgs;
+    CorrState state;
+} short_ends[] = {
+    [SHORT_COMPLETED] = { 7, CORR_STATE_COMPLETED },
+    [SHORT_BUSY] = { 4, CORR_STATE_BUSY },
+    [SHORT_CANCELLED] = { 7, CORR_STATE_CANCELLED },
+    [SHORT_IN_CALL] = { 5, CORR_STATE_IN_CALL },
+};
+
+/* Feeds one short call starting at @t ms, SDP on media port @port of both
+ * sides; every message lies within 2 s. Returns the messages kept. */
+static guint
+run_short_call(Fx *fx, int64_t t, const char *cid, ShortEnd end, guint port)
+{
+    g_autofree char *inv_branch = g_strdup_printf("z9hG4bK-%s-1-INVITE", cid);
+    char sdp_a[32], sdp_b[32];
+    g_snprintf(sdp_a, sizeof sdp_a, "10.0.0.10:%u", port);
+    g_snprintf(sdp_b, sizeof sdp_b, "10.0.0.50:%u", port);
+    guint n = 0;
+    n += FEED(fx, .t = t, .src = PHONE, .dst = GW, .method = "INVITE", .cid = cid,
+              .sdp = sdp_a) != NULL;
+    n += FEED(fx, .t = t + 5, .src = GW, .dst = PHONE, .status = 100, .cid = cid) != NULL;
+    if (end == SHORT_BUSY) {
+        n += FEED(fx, .t = t + 300, .src = GW, .dst = PHONE, .status = 486, .cid = cid,
+                  .ttag = "tb") != NULL;
+        n += FEED(fx, .t = t + 305, .src = PHONE, .dst = GW, .method = "ACK", .cid = cid,
+                  .ttag = "tb", .branch = inv_branch) != NULL;
+        return n;
+    }
+    n += FEED(fx, .t = t + 100, .src = GW, .dst = PHONE, .status = 180, .cid = cid,
+              .ttag = "tb") != NULL;
+    if (end == SHORT_CANCELLED) {
+        n += FEED(fx, .t = t + 1000, .src = PHONE, .dst = GW, .method = "CANCEL", .cid = cid,
+                  .branch = inv_branch) != NULL;
+        n += FEED(fx, .t = t + 1005, .src = GW, .dst = PHONE, .status = 200, .cid = cid,
+                  .cseq_method = "CANCEL", .ttag = "tb", .branch = inv_branch) != NULL;
+        n += FEED(fx, .t = t + 1010, .src = GW, .dst = PHONE, .status = 487, .cid = cid,
+                  .ttag = "tb") != NULL;
+        n += FEED(fx, .t = t + 1015, .src = PHONE, .dst = GW, .method = "ACK", .cid = cid,
+                  .ttag = "tb", .branch = inv_branch) != NULL;
+        return n;
+    }
+    n += FEED(fx, .t = t + 500, .src = GW, .dst = PHONE, .status = 200, .cid = cid,
+              .ttag = "tb", .sdp = sdp_b) != NULL;
+    n += FEED(fx, .t = t + 510, .src = PHONE, .dst = GW, .method = "ACK", .cid = cid,
+              .ttag = "tb") != NULL;
+    if (end == SHORT_IN_CALL)
+        return n;
+    n += FEED(fx, .t = t + 1900, .src = PHONE, .dst = GW, .method = "BYE", .cid = cid,
+              .cseq = 2, .ttag = "tb") != NULL;
+    n += FEED(fx, .t = t + 1910, .src = GW, .dst = PHONE, .status = 200, .cid = cid, .cseq = 2,
+              .cseq_method = "BYE", .ttag = "tb") != NULL;
+    return n;
+}
+
+/* Calls of the eviction runs: every 97th from the 5th is never hung up. */
+static ShortEnd
+short_end_of(guint i)
+{
+    if (i % 97 == 5)
+        return SHORT_IN_CALL;
+    if (i % 10 == 3)
+        return SHORT_BUSY;
+    if (i % 10 == 7)
+        return SHORT_CANCELLED;
+    return SHORT_COMPLETED;
+}
+
+/* What the eviction callback saw. */
+typedef struct {
+    CorrEngine *e;
+    guint calls, msgs, legs;
+    guint last_id;
+    GHashTable *cids;   /* Call-ID (owned) -> GUINT_TO_POINTER(id) */
+    GHashTable *states; /* Call-ID (owned) -> GINT_TO_POINTER(state + 1) */
+} EvictLog;
+
+static void
+evict_log_init(EvictLog *log, CorrEngine *e)
+{
+    memset(log, 0, sizeof *log);
+    log->e = e;
+    log->cids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    log->states = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void
+evict_log_clear(EvictLog *log)
+{
+    g_clear_pointer(&log->cids, g_hash_table_destroy);
+    g_clear_pointer(&log->states, g_hash_table_destroy);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(EvictLog, evict_log_clear)
+
+/* Checks that the call is whole and its messages still in the engine, and
+ * that final ids are given in eviction order. */
+static void
+on_evict(CorrCall *call, gpointer user)
+{
+    EvictLog *log = user;
+    GPtrArray *all = corr_engine_messages(log->e);
+    g_assert_false(call->dead);
+    g_assert_cmpuint(call->id, ==, log->last_id + 1);
+    log->last_id = call->id;
+    g_assert_cmpuint(call->legs->len, >=, 1);
+    g_assert_cmpuint(call->msgs->len, >=, 1);
+    guint leg_msgs = 0;
+    for (guint i = 0; i < call->legs->len; i++) {
+        CorrLeg *leg = g_ptr_array_index(call->legs, i);
+        g_assert_true(leg->call == call);
+        leg_msgs += leg->msgs->len;
+        g_hash_table_replace(log->cids, g_strdup(leg->call_id), GUINT_TO_POINTER(call->id));
+        g_hash_table_replace(log->states, g_strdup(leg->call_id),
+                             GINT_TO_POINTER((int)call->state + 1));
+    }
+    g_assert_cmpuint(leg_msgs, ==, call->msgs->len);
+    for (guint i = 0; i < call->msgs->len; i++) {
+        CorrMsg *m = g_ptr_array_index(call->msgs, i);
+        g_assert_true(m->leg->call == call);
+        g_assert_cmpstr(m->call_id, ==, m->leg->call_id);
+        g_assert_cmpuint(m->index, <, all->len);
+        g_assert_true(m->index < all->len && g_ptr_array_index(all, m->index) == m);
+    }
+    log->calls++;
+    log->msgs += call->msgs->len;
+    log->legs += call->legs->len;
+}
+
+/* The number in "sc-<n>". */
+static guint
+short_index(const char *cid)
+{
+    return (guint)g_ascii_strtoull(cid + 3, NULL, 10);
+}
+
+/* Messages are numbered by position and belong to live calls only. */
+static void
+assert_messages_compact(Fx *fx)
+{
+    GPtrArray *all = corr_engine_messages(fx->e);
+    guint in_calls = 0;
+    for (guint i = 0; i < all->len; i++)
+        g_assert_cmpuint(((CorrMsg *)g_ptr_array_index(all, i))->index, ==, i);
+    GPtrArray *calls = calls_of(fx);
+    for (guint i = 0; i < calls->len; i++)
+        in_calls += ((CorrCall *)g_ptr_array_index(calls, i))->msgs->len;
+    g_assert_cmpuint(in_calls, ==, all->len);
+}
+
+/* 1,000 short calls, 3 s apart, with evict(keep = 10) after every 50th:
+ * what stays is the 10 newest finished calls, those that ended within the
+ * link window (5 s here: at most 2 more) and those never hung up. */
+static void
+test_evict_short_calls(void)
+{
+    enum { N = 1000, KEEP = 10, EVERY = 50, RECENT = 2 };
+    CorrOptions opts;
+    corr_options_init(&opts);
+    opts.link_window = 5 * SL_TIME_SECOND;
+    g_auto(Fx) fx = { 0 };
+    fx_init(&fx, &opts);
+    g_auto(EvictLog) log = { 0 };
+    evict_log_init(&log, fx.e);
+    guint in_call = 0, fed = 0, evicted = 0;
+    for (guint i = 0; i < N; i++) {
+        g_autofree char *cid = g_strdup_printf("sc-%u", i);
+        ShortEnd end = short_end_of(i);
+        guint n = run_short_call(&fx, (int64_t)i * 3000, cid, end, 10000 + 2 * (i % 500));
+        g_assert_cmpuint(n, ==, short_ends[end].msgs);
+        fed += n;
+        in_call += end == SHORT_IN_CALL;
+        if ((i + 1) % EVERY)
+            continue;
+        evicted += corr_engine_evict(fx.e, KEEP, on_evict, &log);
+        g_assert_cmpuint(corr_engine_evicted(fx.e), ==, evicted);
+        g_assert_cmpuint(log.calls, ==, evicted);
+        g_assert_cmpuint(live_calls(&fx), <=, KEEP + RECENT + in_call);
+        g_assert_cmpuint(live_calls(&fx), >=, KEEP + in_call);
+        g_assert_cmpuint(live_calls(&fx) + evicted, ==, i + 1);
+        assert_messages_compact(&fx);
+        g_assert_cmpuint(corr_engine_messages(fx.e)->len + log.msgs, ==, fed);
+    }
+    /* the callback saw every evicted call whole, with its final state */
+    g_assert_cmpuint(g_hash_table_size(log.cids), ==, evicted);
+    g_assert_cmpuint(log.legs, ==, evicted);
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init(&it, log.cids);
+    while (g_hash_table_iter_next(&it, &key, NULL))
+        g_assert_cmpint(short_end_of(short_index(key)), !=, SHORT_IN_CALL);
+
+    corr_engine_finish(fx.e);
+    GPtrArray *calls = calls_of(&fx);
+    g_assert_cmpuint(calls->len + evicted, ==, N);
+    guint kept_in_call = 0;
+    for (guint k = 0; k < calls->len; k++) {
+        CorrCall *c = g_ptr_array_index(calls, k);
+        /* numbered after the evicted ones, in start order */
+        g_assert_cmpuint(c->id, ==, evicted + k + 1);
+        g_assert_true(corr_engine_call_by_id(fx.e, c->id) == c);
+        REQUIRE_LEN(c->legs->len, 1);
+        const char *cid = leg_at(c, 0)->call_id;
+        g_assert_false(g_hash_table_contains(log.cids, cid));
+        ShortEnd end = short_end_of(short_index(cid));
+        g_assert_cmpuint(c->msgs->len, ==, short_ends[end].msgs);
+        g_assert_cmpstr(corr_state_name(c->state), ==, corr_state_name(short_ends[end].state));
+        g_assert_cmpstr(c->caller, ==, "alice");
+        kept_in_call += end == SHORT_IN_CALL;
+    }
+    g_assert_cmpuint(kept_in_call, ==, in_call);
+    g_assert_cmpuint(calls->len, <=, KEEP + RECENT + in_call);
+    g_assert_cmpuint(calls->len, >=, KEEP + in_call);
+    assert_messages_compact(&fx);
+    fx_clear(&fx);
+}
+
+/* A call that can still change is never evicted, however old; one that
+ * cannot goes, with its final state. Each row is fed at 0 and left for a
+ * day, then a month (OPTIONS pings elsewhere move capture time on). */
+static void
+test_evict_in_progress(void)
+{
+    static const struct {
+        const char *name;
+        Step steps[10];
+        bool goes;
+        CorrState state;
+    } rows[] = {
+        { "answered, no BYE",
+          { INVITE0, { AT(100, '<'), .status = 200, .ttag = true, .sdp = true },
+            { AT(110, '>'), .method = "ACK", .ttag = true }, END },
+          false, CORR_STATE_IN_CALL },
+        { "answered, re-INVITE answered, no BYE",
+          { INVITE0, { AT(100, '<'), .status = 200, .ttag = true, .sdp = true },
+            { AT(110, '>'), .method = "ACK", .ttag = true },
+            { AT(60000, '>'), .method = "INVITE", .cseq = 2, .ttag = true, .sdp = true },
+            { AT(60100, '<'), .status = 200, .cseq = 2, .ttag = true, .sdp = true },
+            { AT(60110, '>'), .method = "ACK", .cseq = 2, .ttag = true }, END },
+          false, CORR_STATE_IN_CALL },
+        { "ringing, no final response",
+          { INVITE0, { AT(10, '<'), .status = 100 },
+            { AT(300, '<'), .status = 180, .ttag = true }, END },
+          false, CORR_STATE_RINGING },
+        { "early media, no final response",
+          { INVITE0, { AT(300, '<'), .status = 183, .ttag = true, .sdp = true }, END },
+          false, CORR_STATE_EARLY_MEDIA },
+        { "answered, BYE never answered (Timer F)",
+          { INVITE0, { AT(100, '<'), .status = 200, .ttag = true, .sdp = true },
+            { AT(110, '>'), .method = "ACK", .ttag = true },
+            { AT(5000, '>'), .method = "BYE", .cseq = 2, .ttag = true }, END },
+          true, CORR_STATE_COMPLETED },
+        { "completed",
+          { INVITE0, { AT(100, '<'), .status = 200, .ttag = true, .sdp = true },
+            { AT(110, '>'), .method = "ACK", .ttag = true },
+            { AT(5000, '>'), .method = "BYE", .cseq = 2, .ttag = true },
+            { AT(5010, '<'), .status = 200, .cseq_method = "BYE", .cseq = 2, .ttag = true },
+            END },
+          true, CORR_STATE_COMPLETED },
+        { "only a 100 (Timer B)",
+          { INVITE0, { AT(10, '<'), .status = 100 }, END },
+          true, CORR_STATE_TIMED_OUT },
+        { "no answer at all (Timer B)", { INVITE0, END }, true, CORR_STATE_TIMED_OUT },
+        { "ringing, CANCEL answered, 487 lost",
+          { INVITE0, { AT(300, '<'), .status = 180, .ttag = true },
+            { AT(5000, '>'), .method = "CANCEL", .branch = "z9hG4bK-st-1-INVITE" },
+            { AT(5005, '<'), .status = 200, .cseq_method = "CANCEL", .ttag = true,
+              .branch = "z9hG4bK-st-1-INVITE" },
+            END },
+          true, CORR_STATE_CANCELLED },
+        { "challenged, not tried again",
+          { INVITE0, { AT(20, '<'), .status = 407, .ttag = true }, ACK_NON2XX(25), END },
+          true, CORR_STATE_REJECTED },
+        { "busy",
+          { INVITE0, { AT(20, '<'), .status = 486, .ttag = true }, ACK_NON2XX(25), END },
+          true, CORR_STATE_BUSY },
+    };
+    const int64_t day = 24 * 3600 * 1000;
+    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+        g_test_message("row %s", rows[i].name);
+        g_auto(Fx) fx = { 0 };
+        fx_init(&fx, NULL);
+        g_auto(EvictLog) log = { 0 };
+        evict_log_init(&log, fx.e);
+        run_steps(&fx, rows[i].steps);
+        /* nothing is old yet */
+        g_assert_cmpuint(corr_engine_evict(fx.e, 0, on_evict, &log), ==, 0);
+        FEED(&fx, .t = day, .src = PROXY, .dst = REGISTRAR, .method = "OPTIONS",
+             .cid = "ping-1", .ruri = "sip:10.0.0.2");
+        g_assert_cmpuint(corr_engine_evict(fx.e, 0, on_evict, &log), ==, rows[i].goes);
+        /* a month later the first ping goes (unanswered: Timer F) */
+        FEED(&fx, .t = 30 * day, .src = PROXY, .dst = REGISTRAR, .method = "OPTIONS",
+             .cid = "ping-2", .ruri = "sip:10.0.0.2");
+        g_assert_cmpuint(corr_engine_evict(fx.e, 0, on_evict, &log), ==, 1);
+        g_assert_true(g_hash_table_contains(log.cids, "ping-1"));
+        gpointer state;
+        if (g_hash_table_lookup_extended(log.states, "st", NULL, &state)) {
+            g_assert_true(rows[i].goes);
+            g_assert_cmpuint(GPOINTER_TO_UINT(g_hash_table_lookup(log.cids, "st")), ==, 1);
+            g_assert_cmpstr(corr_state_name(GPOINTER_TO_INT(state) - 1), ==,
+                            corr_state_name(rows[i].state));
+        } else {
+            /* still here a month later, still what it was */
+            g_assert_false(rows[i].goes);
+            corr_engine_finish(fx.e);
+            REQUIRE_LEN(calls_of(&fx)->len, 2);
+            CorrCall *c = call_at(&fx, 0);
+            g_assert_cmpstr(leg_at(c, 0)->call_id, ==, "st");
+            g_assert_cmpuint(c->id, ==, 2); /* after ping-1, evicted with id 1 */
+            g_assert_cmpstr(corr_state_name(c->state), ==, corr_state_name(rows[i].state));
+        }
+            fx_clear(&fx);
+    }
+}
+
+/* Every event names a call the engine holds (an evicted one never again). */
+static void
+on_event_live(CorrEventType type, CorrCall *call, const CorrMsg *msg, gpointer user)
+{
+    CorrEngine *e = user;
+    (void)type;
+    g_assert_true(g_ptr_array_find(corr_engine_calls(e), call, NULL));
+    if (msg)
+        g_assert_true(g_ptr_array_find(corr_engine_messages(e), msg, NULL));
+}
+
+/* After eviction, messages with an evicted Call-ID start new entries: a
+ * late retransmission, a new INVITE, and the very same call again (same
+ * bytes: neither a duplicate nor a retransmission of the evicted one). */
+static void
+test_evict_call_id_again(void)
+{
+    g_auto(Fx) fx = { 0 };
+    fx_init(&fx, NULL);
+    g_auto(EvictLog) log = { 0 };
+    evict_log_init(&log, fx.e);
+    corr_engine_subscribe(fx.e, on_event_live, fx.e);
+    run_short_call(&fx, 0, "sc-1", SHORT_COMPLETED, 6000);
+    run_short_call(&fx, 3000, "sc-2", SHORT_BUSY, 6002);
+    run_short_call(&fx, 6000, "sc-3", SHORT_COMPLETED, 6004);
+    run_short_call(&fx, 100000, "sc-4", SHORT_COMPLETED, 6006);
+    g_assert_cmpuint(corr_engine_evict(fx.e, 0, on_evict, &log), ==, 3);
+    CorrEngineCounts n;
+    corr_engine_counts(fx.e, &n);
+    g_assert_cmpuint(n.calls, ==, 1);
+    g_assert_cmpuint(n.legs, ==, 1);
+    g_assert_cmpuint(n.messages, ==, 7);
+
+    /* the 200 to sc-1's BYE, sent again */
+    CorrMsg *late = FEED(&fx, .t = 101000, .src = GW, .dst = PHONE, .status = 200,
+                         .cid = "sc-1", .cseq = 2, .cseq_method = "BYE", .ttag = "tb");
+    g_assert_nonnull(late);
+    g_assert_cmpint(late->role, ==, CORR_MSG_ORIGINAL);
+    g_assert_null(late->txn->request);
+    g_assert_cmpuint(late->leg->msgs->len, ==, 1);
+    g_assert_cmpuint(late->leg->call->msgs->len, ==, 1);
+    /* a new INVITE with sc-2's Call-ID, answered */
+    CorrMsg *inv = FEED(&fx, .t = 102000, .src = PHONE, .dst = GW, .method = "INVITE",
+                        .cid = "sc-2", .cseq = 5, .ftag = "fa2");
+    FEED(&fx, .t = 102500, .src = GW, .dst = PHONE, .status = 200, .cid = "sc-2", .cseq = 5,
+         .ftag = "fa2", .ttag = "tb2");
+    g_assert_nonnull(inv);
+    g_assert_true(inv->leg->first_invite == inv);
+    g_assert_cmpuint(inv->leg->msgs->len, ==, 2);
+    /* sc-3 once more, byte for byte */
+    run_short_call(&fx, 110000, "sc-3", SHORT_COMPLETED, 6004);
+    corr_engine_finish(fx.e);
+    REQUIRE_LEN(calls_of(&fx)->len, 4);
+    static const struct {
+        const char *cid;
+        guint msgs;
+        CorrKind kind;
+        CorrState state;
+    } want[] = {
+        { "sc-4", 7, CORR_KIND_CALL, CORR_STATE_COMPLETED },
+        { "sc-1", 1, CORR_KIND_OTHER, CORR_STATE_CALLING },
+        { "sc-2", 2, CORR_KIND_CALL, CORR_STATE_IN_CALL },
+        { "sc-3", 7, CORR_KIND_CALL, CORR_STATE_COMPLETED },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+        CorrCall *c = call_at(&fx, i);
+        g_assert_cmpuint(c->id, ==, 3 + i + 1);
+        REQUIRE_LEN(c->legs->len, 1);
+        g_assert_cmpstr(leg_at(c, 0)->call_id, ==, want[i].cid);
+        g_assert_cmpuint(c->msgs->len, ==, want[i].msgs);
+        g_assert_cmpint(c->kind, ==, want[i].kind);
+        if (c->kind == CORR_KIND_CALL)
+            g_assert_cmpstr(corr_state_name(c->state), ==, corr_state_name(want[i].state));
+        g_assert_cmpuint(c->retransmissions, ==, 0);
+        g_assert_cmpuint(c->duplicates, ==, 0);
+    }
+    /* transaction ids are not reused: 1-10 went to the first four calls
+     * (INVITE, ACK and BYE; a busy call's ACK is its INVITE's), 11 and 12
+     * to the late 200 and the new INVITE */
+    CorrCall *again = call_at(&fx, 3);
+    g_assert_cmpuint(((CorrMsg *)g_ptr_array_index(again->msgs, 0))->txn->id, ==, 13);
+    assert_messages_compact(&fx);
+    fx_clear(&fx);
+}
+
+/* A B2BUA's second leg that joins within the link window keeps the first
+ * leg, ended, in memory; the call goes whole when both legs are over, and
+ * the call merged into it goes too. */
+static void
+test_evict_b2bua_legs(void)
+{
+    g_auto(Fx) fx = { 0 };
+    fx_init(&fx, NULL);
+    g_auto(EvictLog) log = { 0 };
+    evict_log_init(&log, fx.e);
+    corr_engine_subscribe(fx.e, on_event_live, fx.e);
+    /* leg A: phone -> B2BUA, over after 5 s */
+    FEED(&fx, .t = 0, .src = PHONE, .dst = B2B, .method = "INVITE", .cid = "leg-a");
+    FEED(&fx, .t = 100, .src = B2B, .dst = PHONE, .status = 200, .cid = "leg-a", .ttag = "ta");
+    FEED(&fx, .t = 110, .src = PHONE, .dst = B2B, .method = "ACK", .cid = "leg-a", .ttag = "ta");
+    FEED(&fx, .t = 5000, .src = PHONE, .dst = B2B, .method = "BYE", .cid = "leg-a", .cseq = 2,
+         .ttag = "ta");
+    FEED(&fx, .t = 5010, .src = B2B, .dst = PHONE, .status = 200, .cid = "leg-a", .cseq = 2,
+         .cseq_method = "BYE", .ttag = "ta");
+    /* 50 s later: leg A is over, but within the link window */
+    FEED(&fx, .t = 55000, .src = PROXY, .dst = REGISTRAR, .method = "OPTIONS", .cid = "tick-1",
+         .ruri = "sip:10.0.0.2");
+    g_assert_cmpuint(corr_engine_evict(fx.e, 0, on_evict, &log), ==, 0);
+    /* leg B names leg A and is answered: one call, in progress */
+    FEED(&fx, .t = 58000, .src = B2B, .dst = GW, .method = "INVITE", .cid = "leg-b",
+         .from = "b2b", .ftag = "fb", .extra = "X-Call-ID: leg-a" CRLF);
+    FEED(&fx, .t = 58500, .src = GW, .dst = B2B, .status = 200, .cid = "leg-b", .from = "b2b",
+         .ftag = "fb", .ttag = "tg");
+    FEED(&fx, .t = 58510, .src = B2B, .dst = GW, .method = "ACK", .cid = "leg-b", .from = "b2b",
+         .ftag = "fb", .ttag = "tg");
+    CorrEngineCounts n;
+    corr_engine_counts(fx.e, &n);
+    g_assert_cmpuint(n.merged, ==, 1);
+    /* hours later: leg B is still up, so leg A stays with it */
+    FEED(&fx, .t = 3 * 3600 * 1000, .src = PROXY, .dst = REGISTRAR, .method = "OPTIONS",
+         .cid = "tick-2", .ruri = "sip:10.0.0.2");
+    g_assert_cmpuint(corr_engine_evict(fx.e, 0, on_evict, &log), ==, 1); /* tick-1 */
+    g_assert_false(g_hash_table_contains(log.cids, "leg-a"));
+    /* leg B hung up; a minute and more later both legs go together */
+    FEED(&fx, .t = 3 * 3600 * 1000 + 10, .src = GW, .dst = B2B, .method = "BYE", .cid = "leg-b",
+         .from = "gw", .ftag = "tg", .to = "b2b", .ttag = "fb", .cseq = 7);
+    FEED(&fx, .t = 3 * 3600 * 1000 + 20, .src = B2B, .dst = GW, .status = 200, .cid = "leg-b",
+         .from = "gw", .ftag = "tg", .to = "b2b", .ttag = "fb", .cseq = 7,
+         .cseq_method = "BYE");
+    FEED(&fx, .t = 3 * 3600 * 1000 + 61000, .src = PROXY, .dst = REGISTRAR,
+         .method = "OPTIONS", .cid = "tick-3", .ruri = "sip:10.0.0.2");
+    guint legs_before = log.legs;
+    g_assert_cmpuint(corr_engine_evict(fx.e, 0, on_evict, &log), ==, 2); /* and tick-2 */
+    g_assert_cmpuint(log.legs - legs_before, ==, 3);
+    g_assert_true(g_hash_table_contains(log.cids, "leg-a"));
+    g_assert_cmpuint(GPOINTER_TO_UINT(g_hash_table_lookup(log.cids, "leg-a")), ==,
+                     GPOINTER_TO_UINT(g_hash_table_lookup(log.cids, "leg-b")));
+    corr_engine_counts(fx.e, &n);
+    g_assert_cmpuint(n.merged, ==, 0);
+    g_assert_cmpuint(n.calls, ==, 1); /* tick-3 */
+    g_assert_cmpuint(n.legs, ==, 1);
+    g_assert_cmpuint(n.messages, ==, 1);
+    g_assert_cmpuint(n.dialogs, ==, 0);
+    g_assert_cmpuint(corr_engine_evicted(fx.e), ==, 3);
+    fx_clear(&fx);
+}
+
+/* Resident set size in bytes, from /proc/self/statm; 0 when unknown. */
+static guint64
+rss_bytes(void)
+{
+    g_autofree char *text = NULL;
+    if (!g_file_get_contents("/proc/self/statm", &text, NULL, NULL))
+        return 0;
+    char **f = g_strsplit(text, " ", 3);
+    guint64 pages = f[0] && f[1] ? g_ascii_strtoull(f[1], NULL, 10) : 0;
+    g_strfreev(f);
+    return pages * 4096;
+}
+
+/* A long run: 100,000 short calls with -m slow (else 20,000, or 10,000
+ * under the sanitizers, to stay well inside the test timeout), evict(keep =
+ * 10) after every 100th. What the engine holds after each eviction does not
+ * grow; without the sanitizers (whose quarantine keeps freed memory)
+ * neither does the resident set. */
+static void
+test_evict_flat(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    guint calls = g_test_slow() ? 100000 : 10000;
+#else
+    guint calls = g_test_slow() ? 100000 : 20000;
+#endif
+    enum { KEEP = 10, EVERY = 100, WARM = 1000 };
+    CorrOptions opts;
+    corr_options_init(&opts);
+    opts.link_window = 5 * SL_TIME_SECOND;
+    g_auto(Fx) fx = { 0 };
+    fx_init(&fx, &opts);
+    CorrEngineCounts warm = { 0 }, peak = { 0 }, n;
+    guint64 rss_warm = 0, rss_peak = 0;
+    for (guint i = 0; i < calls; i++) {
+        g_autofree char *cid = g_strdup_printf("sc-%u", i);
+        ShortEnd end = i % 10 == 3 ? SHORT_BUSY : i % 10 == 7 ? SHORT_CANCELLED
+                                                              : SHORT_COMPLETED;
+        run_short_call(&fx, (int64_t)i * 3000, cid, end, 10000 + 2 * (i % 500));
+        if ((i + 1) % EVERY)
+            continue;
+        corr_engine_evict(fx.e, KEEP, NULL, NULL);
+        corr_engine_counts(fx.e, &n);
+        if (i + 1 == WARM) {
+            warm = n;
+            rss_warm = rss_bytes();
+        } else if (i + 1 > WARM) {
+            peak.messages = MAX(peak.messages, n.messages);
+            peak.transactions = MAX(peak.transactions, n.transactions);
+            peak.dialogs = MAX(peak.dialogs, n.dialogs);
+            peak.legs = MAX(peak.legs, n.legs);
+            peak.calls = MAX(peak.calls, n.calls);
+            peak.merged = MAX(peak.merged, n.merged);
+            peak.index_entries = MAX(peak.index_entries, n.index_entries);
+            rss_peak = MAX(rss_peak, rss_bytes());
+        }
+    }
+    g_test_message("%u calls: after each eviction at most %u calls, %u messages, %u "
+                   "transactions, %u dialogs, %u index entries (at call %u: %u, %u, %u, %u, "
+                   "%u); RSS %" G_GUINT64_FORMAT " KiB at call %u, at most %" G_GUINT64_FORMAT
+                   " KiB after",
+                   calls, peak.calls, peak.messages, peak.transactions, peak.dialogs,
+                   peak.index_entries, WARM, warm.calls, warm.messages, warm.transactions,
+                   warm.dialogs, warm.index_entries, rss_warm / 1024, WARM, rss_peak / 1024);
+    g_assert_cmpuint(corr_engine_evicted(fx.e) + n.calls, ==, calls);
+    g_assert_cmpuint(peak.calls, <=, KEEP + 2);
+    g_assert_cmpuint(peak.calls, ==, warm.calls);
+    g_assert_cmpuint(peak.messages, ==, warm.messages);
+    g_assert_cmpuint(peak.transactions, ==, warm.transactions);
+    g_assert_cmpuint(peak.dialogs, ==, warm.dialogs);
+    g_assert_cmpuint(peak.legs, ==, warm.legs);
+    g_assert_cmpuint(peak.merged, ==, 0);
+    g_assert_cmpuint(peak.index_entries, ==, warm.index_entries);
+#if !defined(__SANITIZE_ADDRESS__)
+    if (rss_warm)
+        g_assert_cmpuint(rss_peak, <, rss_warm + 4 * 1024 * 1024);
+#endif
+    fx_clear(&fx);
+}
+
 /* ------------------------------------------------------------- stats */
 
 static void
@@ -2220,6 +2773,11 @@ main(int argc, char **argv)
     g_test_add_func("/corr/nolink/null-session-id", test_nolink_null_session_id);
     g_test_add_func("/corr/events", test_events);
     g_test_add_func("/corr/limit/max-msgs-per-call", test_max_msgs_per_call);
+    g_test_add_func("/corr/evict/short-calls", test_evict_short_calls);
+    g_test_add_func("/corr/evict/in-progress", test_evict_in_progress);
+    g_test_add_func("/corr/evict/call-id-again", test_evict_call_id_again);
+    g_test_add_func("/corr/evict/b2bua-legs", test_evict_b2bua_legs);
+    g_test_add_func("/corr/evict/flat", test_evict_flat);
     g_test_add_func("/corr/stats/figures", test_stats);
     g_test_add_func("/corr/stats/srd-progress", test_stats_srd_progress);
     return g_test_run();
