@@ -82,6 +82,7 @@ int cli_cmd_stats(int argc, char **argv);
 int cli_cmd_rtp(int argc, char **argv);
 int cli_cmd_audio(int argc, char **argv);
 int cli_cmd_ladder(int argc, char **argv);
+int cli_cmd_capture(int argc, char **argv);
 int cli_cmd_tls(int argc, char **argv);
 
 /* --tls-keylog: loads @path (NULL: nothing to do) as the key log that

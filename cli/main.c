@@ -22,6 +22,7 @@ static const CliCommand commands[] = {
     { "stats", cli_cmd_stats, "RFC 6076 delays and ratios, request and response counts" },
     { "rtp", cli_cmd_rtp, "list RTP streams with loss, delta and jitter (as tshark -z rtp,streams)" },
     { "ladder", cli_cmd_ladder, "draw a call's ladder diagram (SVG, PNG, PDF or text)" },
+    { "capture", cli_cmd_capture, "capture live (-i, --hep-listen), print calls as they complete, write pcap, send HEP" },
     { "audio", cli_cmd_audio, "decode one RTP stream (G.711, G.722) to a WAV file" },
     { "tls", cli_cmd_tls, "list TLS connections (endpoints, SNI, decrypted or why not)" },
 };

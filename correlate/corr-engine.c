@@ -1382,3 +1382,10 @@ corr_engine_counts(const CorrEngine *e, CorrEngineCounts *out)
         out->index_entries += g_hash_table_size(tables[i]);
     out->index_entries += e->recent_3xx.length + e->recent_invites.length;
 }
+
+void
+corr_engine_update_call(CorrEngine *e, CorrCall *call)
+{
+    if (call && !call->dead)
+        corr_call_compute(call, e->last_ts);
+}

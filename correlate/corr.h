@@ -309,6 +309,11 @@ guint corr_engine_evict(CorrEngine *e, guint keep, CorrEvictFunc func, gpointer 
 /* Entries evicted so far. */
 guint corr_engine_evicted(const CorrEngine *e);
 
+/* Recomputes @call's attributes (state, caller, timings, findings) from
+ * what was fed so far, as corr_engine_finish() does at the end: for live
+ * captures that show calls as they complete. */
+void corr_engine_update_call(CorrEngine *e, CorrCall *call);
+
 /* What the engine holds now: to watch that a long capture stays bounded. */
 typedef struct {
     guint messages, transactions, dialogs, legs;
