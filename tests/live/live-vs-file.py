@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Live capture equals the file: SIPp calls with RTP over a veth pair,
-captured at once by tcpdump and by sipladder (calls -i, rtp -i and, when
-the command exists, capture -i -w) on the same interface; sipladder's live
-results must equal its results on tcpdump's file. TAP output.
+captured at once by tcpdump and by sipladder (calls -i, rtp -i and
+capture -i -w) on the same interface; sipladder's live results must equal
+its results on tcpdump's file, and capture must print each call as it
+completes. TAP output.
 
    namespace <pid>u (UAC)           namespace <pid>g (GW-B, UAS)
    ua0 10.0.0.10/24  <---- veth ---->  gw0 10.0.0.50/24
@@ -35,20 +36,21 @@ FILTER = "udp"
 # the live commands' own bound: far beyond the run, they are stopped by
 # SIGINT long before (the run takes about 6 s)
 BOUND = "45"
+PRINT_WITHIN = 1.5  # s: capture prints a call this soon after its end
 
 
-def cli_has_capture():
-    r = subprocess.run([CLI, "capture", "--help"], capture_output=True, text=True)
-    return r.returncode == 0
+def json_line(line):
+    """One JSON object of capture --json, None for a line cut short."""
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
 
 
 def main():
     L.require_root_and_netns()
     L.require_programs("sipp", "tcpdump", "ss")
-    has_capture = cli_has_capture()
-    L.plan(12 if has_capture else 9)
-    if not has_capture:
-        L.diag("sipladder-cli has no capture command yet: its cases are not planned")
+    L.plan(13)
     w = L.work_dir("live-vs-file")
     L.ulaw_tone(os.path.join(w, "pcmu-tone.ul"))
     uac, gw = L.netns("u"), L.netns("g")
@@ -75,11 +77,10 @@ def main():
         live[cmd] = L.start(f"sipladder-cli {cmd} -i", L.in_ns(
             gw, CLI, cmd, "--json", "-i", "gw0", "-F", FILTER, "--duration", BOUND),
             f"{w}/live-{cmd}.err", env=env, stdout=f"{w}/live-{cmd}.json")
-    if has_capture:
-        live["capture"] = L.start("sipladder-cli capture -i", L.in_ns(
-            gw, CLI, "capture", "-i", "gw0", "-F", FILTER, "--duration", BOUND,
-            "-w", f"{w}/capture.pcap"), f"{w}/live-capture.err", env=env,
-            stdout=f"{w}/live-capture.out")
+    live["capture"] = L.start("sipladder-cli capture -i", L.in_ns(
+        gw, CLI, "capture", "--json", "-i", "gw0", "-F", FILTER, "--duration", BOUND,
+        "-w", f"{w}/capture.pcap"), f"{w}/live-capture.err", env=env,
+        stdout=f"{w}/live-capture.out")
     want = 1 + len(live)
     L.wait_for(lambda: L.packet_sockets(gw, "gw0") >= want, 15,
                f"{want} capturers on gw0 (tcpdump: {L.tail(tcpdump[2], 3)})")
@@ -98,8 +99,12 @@ def main():
     if rc_uac != 0 or rc_uas != 0:
         L.bail(f"SIPp failed (UAC exit {rc_uac}, UAS exit {rc_uas}): "
                + L.tail(f"{w}/uac.errors") + L.tail(f"{w}/uas.errors"))
-    time.sleep(0.5)  # the last packets reach every socket
+    # the last packets reach every socket; capture prints a call once it is
+    # PRINT_WITHIN old
+    time.sleep(PRINT_WITHIN)
 
+    stopped_at = time.time()
+    printed_live = open(f"{w}/live-capture.out", errors="replace").read().splitlines()
     rc = {}
     for cmd, proc in live.items():
         rc[cmd] = L.stop(proc, signal.SIGINT)
@@ -155,17 +160,27 @@ def main():
          "live streams name the interface as their source",
          lambda: str({s.get("file") for s in rtp_live or []}))
 
-    if has_capture:
-        L.ok(rc["capture"] == 0, "capture -i gw0 -w stopped by SIGINT exits 0",
-             lambda: f"exit {rc['capture']}: {L.tail(live['capture'][2])}")
-        ok_file = os.path.exists(f"{w}/capture.pcap")
-        calls_cap = file_json("calls", f"{w}/capture.pcap", "calls") if ok_file else None
-        d = L.first_difference(calls_cap, calls_file) if ok_file else "no capture.pcap"
-        L.ok(d is None, "calls on capture -w's file equal calls on tcpdump's file", d)
-        printed = [ln for ln in open(f"{w}/live-capture.out", errors="replace")
-                   if ln.strip()]
-        L.ok(len(printed) >= CALLS, f"capture printed a line for each of the {CALLS} calls",
-             "".join(printed[:20]))
+    L.ok(rc["capture"] == 0, "capture -i gw0 -w stopped by SIGINT exits 0",
+         lambda: f"exit {rc['capture']}: {L.tail(live['capture'][2])}")
+    ok_file = os.path.exists(f"{w}/capture.pcap")
+    calls_cap = file_json("calls", f"{w}/capture.pcap", "calls") if ok_file else None
+    d = L.first_difference(calls_cap, calls_file) if ok_file else "no capture.pcap"
+    L.ok(d is None, "calls on capture -w's file equal calls on tcpdump's file", d)
+    printed = [json.loads(ln) for ln in open(f"{w}/live-capture.out", errors="replace")
+               if ln.strip()]
+    want = sorted((c["call_ids"][0], "completed", c["messages"], len(c["legs"]))
+                  for c in calls_file)
+    got = sorted((p["call_id"], p["state"], p["messages"], p["legs"]) for p in printed)
+    L.ok(got == want, f"capture --json printed each of the {CALLS} calls once, completed, "
+         "with its legs and messages", lambda: f"{got}\n!= {want}")
+    # "prints one line per call as it completes": a call over for
+    # PRINT_WITHIN seconds when capture was stopped was printed already
+    live_ids = {p["call_id"] for p in map(json_line, printed_live) if p}
+    due = [c["call_ids"][0] for c in calls_file if c["end"] <= stopped_at - PRINT_WITHIN]
+    L.diag(f"capture printed {len(live_ids)} calls while running, {len(due)} were due")
+    L.ok(due and set(due) <= live_ids,
+         f"capture printed each call within {PRINT_WITHIN} s of its end, while running",
+         lambda: f"not printed while running: {sorted(set(due) - live_ids)}")
 
     L.finish()
 
