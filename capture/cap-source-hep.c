@@ -156,7 +156,10 @@ hep_next(CapSource *base, CapFrame *out, GError **error)
     for (guint i = 0; i < hs->clients->len; i++)
         if (take_stream(hs, &g_array_index(hs->clients, HepClient, i), out))
             return CAP_READ_FRAME;
+    double waited_from = now_s();
     while (!should_end(hs)) {
+        if (hs->opts.idle_ms && now_s() - waited_from >= hs->opts.idle_ms / 1000.0)
+            return CAP_READ_IDLE;
         struct pollfd fds[2 + HEP_MAX_CLIENTS];
         nfds_t n = 0;
         fds[n++] = (struct pollfd){ .fd = hs->udp, .events = POLLIN };
@@ -164,7 +167,7 @@ hep_next(CapSource *base, CapFrame *out, GError **error)
         for (guint i = 0; i < hs->clients->len; i++)
             fds[n++] = (struct pollfd){ .fd = g_array_index(hs->clients, HepClient, i).fd,
                                         .events = POLLIN };
-        int r = poll(fds, n, HEP_POLL_MS);
+        int r = poll(fds, n, hs->opts.idle_ms ? (int)MIN(hs->opts.idle_ms, HEP_POLL_MS) : HEP_POLL_MS);
         if (r < 0 && errno != EINTR) {
             g_set_error(error, SL_IO_ERROR, SL_IO_ERROR_READ, "%s: poll: %s", base->name,
                         g_strerror(errno));

@@ -27,7 +27,26 @@ typedef struct {
     CapSourceStats stats;
     CapLiveOptions opts;
     volatile int stopped;
+    /* with opts.idle_ms: a thread reads @stream into @queue */
+    GThread *reader;
+    GAsyncQueue *queue;    /* Queued* */
+    gint queued;           /* frames in the queue (atomic) */
+    gint queue_dropped;    /* atomic */
+    CapReadResult end;     /* how the stream ended, once the reader saw it */
+    GError *end_error;
+    bool ended;
+    struct Queued *held;   /* the frame last returned (its data is borrowed) */
 } LiveSource;
+
+/* One frame copied by the reader thread; data follows. A NULL-data item
+ * with @last set marks the end of the stream. */
+typedef struct Queued {
+    CapFrame frame;
+    bool last;
+    CapReadResult end;
+    GError *error;
+    uint8_t data[];
+} Queued;
 
 char *
 cap_capture_helper_path(void)
@@ -116,10 +135,83 @@ helper_message(LiveSource *ls)
     return ls->err_text->len ? ls->err_text->str : "the capture helper stopped";
 }
 
+static gpointer
+reader_main(gpointer p)
+{
+    LiveSource *ls = p;
+    for (;;) {
+        CapFrame f;
+        GError *e = NULL;
+        CapReadResult r = cap_source_next(ls->stream, &f, &e);
+        if (r != CAP_READ_FRAME) {
+            Queued *q = g_malloc0(sizeof(Queued));
+            q->last = true;
+            q->end = r;
+            q->error = e;
+            g_async_queue_push(ls->queue, q);
+            return NULL;
+        }
+        if (g_atomic_int_get(&ls->queued) >= CAP_LIVE_QUEUE) {
+            g_atomic_int_inc(&ls->queue_dropped); /* the analysis falls behind */
+            continue;
+        }
+        Queued *q = g_malloc(sizeof(Queued) + f.cap_len);
+        q->frame = f;
+        q->last = false;
+        q->error = NULL;
+        memcpy(q->data, f.data, f.cap_len);
+        q->frame.data = q->data;
+        g_atomic_int_inc(&ls->queued);
+        g_async_queue_push(ls->queue, q);
+    }
+}
+
+/* Reads through the reader thread's queue: CAP_READ_IDLE after
+ * opts.idle_ms without a frame. */
+static CapReadResult
+queue_next(LiveSource *ls, CapFrame *out, GError **error)
+{
+    g_clear_pointer(&ls->held, g_free);
+    if (ls->ended)
+        return CAP_READ_END;
+    Queued *q = g_async_queue_timeout_pop(ls->queue, (guint64)ls->opts.idle_ms * 1000);
+    if (!q)
+        return CAP_READ_IDLE;
+    if (q->last) {
+        ls->ended = true;
+        CapReadResult r = q->end;
+        if (q->error)
+            g_propagate_error(error, q->error);
+        g_free(q);
+        return r;
+    }
+    g_atomic_int_dec_and_test(&ls->queued);
+    ls->held = q;
+    *out = q->frame;
+    ls->base.frames++;
+    out->frame = ls->base.frames;
+    return CAP_READ_FRAME;
+}
+
 static CapReadResult
 live_next(CapSource *base, CapFrame *out, GError **error)
 {
     LiveSource *ls = (LiveSource *)base;
+    if (ls->reader) {
+        drain_stderr(ls, false);
+        g_autoptr(GError) e = NULL;
+        CapReadResult r = queue_next(ls, out, &e);
+        if (r == CAP_READ_FRAME || r == CAP_READ_IDLE)
+            return r;
+        reap(ls);
+        drain_stderr(ls, true);
+        bool clean = ls->exit_status == 0 || (ls->stopped && ls->exit_status == 128 + SIGTERM);
+        if (clean && (r == CAP_READ_END || (e && e->code == SL_IO_ERROR_TRUNCATED)))
+            return CAP_READ_END;
+        g_set_error(error, SL_IO_ERROR, SL_IO_ERROR_READ, "%s: %s", base->name,
+                    ls->err_text->len ? helper_message(ls) : e ? e->message : "capture ended");
+        return CAP_READ_ERROR;
+    }
     drain_stderr(ls, false);
     g_autoptr(GError) e = NULL;
     CapReadResult r = cap_source_next(ls->stream, out, &e);
@@ -155,16 +247,28 @@ live_stats(CapSource *base, CapSourceStats *out)
     LiveSource *ls = (LiveSource *)base;
     drain_stderr(ls, false);
     *out = ls->stats;
+    out->queue_dropped = (uint64_t)g_atomic_int_get(&ls->queue_dropped);
 }
 
 static void
 live_free(CapSource *base)
 {
     LiveSource *ls = (LiveSource *)base;
-    if (ls->pid > 0 && !ls->reaped) {
-        kill(ls->pid, SIGTERM);
-        reap(ls);
+    if (ls->pid > 0 && !ls->reaped)
+        kill(ls->pid, SIGTERM); /* the reader thread then sees the stream end */
+    if (ls->reader) {
+        g_thread_join(ls->reader);
+        Queued *q;
+        while ((q = g_async_queue_try_pop(ls->queue))) {
+            if (q->error)
+                g_error_free(q->error);
+            g_free(q);
+        }
+        g_async_queue_unref(ls->queue);
     }
+    g_free(ls->held);
+    if (ls->pid > 0 && !ls->reaped)
+        reap(ls);
     cap_source_free(ls->stream);
     if (ls->err_fd >= 0)
         close(ls->err_fd);
@@ -245,6 +349,10 @@ cap_source_open_live(const char *iface, const CapLiveOptions *opts, GError **err
                     ls->err_text->len ? helper_message(ls) : e->message);
         live_free(&ls->base);
         return NULL;
+    }
+    if (o.idle_ms > 0) {
+        ls->queue = g_async_queue_new();
+        ls->reader = g_thread_new("sipladder-capture-reader", reader_main, ls);
     }
     return &ls->base;
 }

@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 typedef struct CapSource CapSource;
 
 typedef enum {
+    CAP_READ_IDLE = 2,  /* live sources with CapLiveOptions.idle_ms: no frame came in that
+                         * time; read again */
     CAP_READ_FRAME = 1, /* @out holds a frame */
     CAP_READ_END = 0,   /* no more frames */
     CAP_READ_ERROR = -1 /* @error set; frames read before stay valid */
@@ -28,6 +30,7 @@ typedef struct {
     uint64_t iface_dropped;   /* ... dropped by the interface or its driver */
     uint64_t malformed;       /* HEP: packets that did not decode, dropped */
     uint64_t ignored;         /* HEP: packets of types not analysed (logs...) */
+    uint64_t queue_dropped;   /* frames dropped by sipladder: its queue was full */
 } CapSourceStats;
 
 typedef struct {
@@ -65,7 +68,14 @@ typedef struct {
     const volatile int *stop; /* as soon as *stop is non-zero (a signal handler's flag) */
     const char *filter;       /* interfaces: a BPF capture filter */
     int snaplen;              /* interfaces: bytes kept per packet (default 262144) */
+    /* > 0: a read that waits this long without a frame returns
+     * CAP_READ_IDLE, so that the reader can act on a quiet line (an
+     * interface is then read by a thread of the source, which queues at
+     * most CAP_LIVE_QUEUE frames and counts the rest as dropped) */
+    unsigned idle_ms;
 } CapLiveOptions;
+
+#define CAP_LIVE_QUEUE 65536
 
 /* Captures on the interface @iface through the capture helper program,
  * which holds the capture privileges and streams packets over a pipe. On

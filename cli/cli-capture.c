@@ -41,6 +41,7 @@ typedef struct {
     GHashTable *printed;   /* CorrCall* already printed */
     GHashTable *pending;   /* CorrCall* done, to print */
     uint64_t packets;
+    SlTime last_ts;        /* of the latest packet */
     guint calls_printed;
     int status;
 } Capture;
@@ -196,7 +197,12 @@ on_message(const CorrLoadFile *file, const SipFound *f, gpointer user)
     g_autoptr(GBytes) b = cap_hep_encode(&h);
     gsize n;
     const void *p = b ? g_bytes_get_data(b, &n) : NULL;
-    if (p && send(c->hep_fd, p, n, 0) == (ssize_t)n)
+    /* a connected UDP socket reports an earlier datagram's ICMP error on
+     * the next send, which then did not go out: send it again once */
+    ssize_t r = p ? send(c->hep_fd, p, n, 0) : -1;
+    if (r < 0 && p && errno == ECONNREFUSED)
+        r = send(c->hep_fd, p, n, 0);
+    if (r == (ssize_t)n)
         c->hep_sent++;
     else
         c->hep_failed++;
@@ -319,10 +325,21 @@ print_ready(Capture *c, SlTime now)
         corr_engine_evict(c->engine, (guint)c->max_calls, on_evict, c);
 }
 
+/* A quiet line: capture time goes on as wall time does. */
+static void
+on_idle(double quiet_s, gpointer user)
+{
+    Capture *c = user;
+    if (g_hash_table_size(c->pending) && c->last_ts)
+        print_ready(c, c->last_ts + (SlTime)(quiet_s * 1e9));
+}
+
 static void
 on_packet(const CorrLoadFile *file, const CapPacket *pkt, gpointer user)
 {
     Capture *c = user;
+    if (pkt->ts > c->last_ts)
+        c->last_ts = pkt->ts;
     if (g_hash_table_size(c->pending))
         print_ready(c, pkt->ts);
     /* now and then, forget what is finished and printed */
@@ -396,10 +413,12 @@ cli_cmd_capture(int argc, char **argv)
     o.frame_func = on_frame;
     o.message_func = on_message;
     o.packet_func = on_packet;
+    o.idle_func = on_idle;
+    cli_input_set_idle(250);
     o.user_data = &c;
     c.status = CLI_EXIT_OK;
     int st;
-    CorrLoad *l = cli_load(files, &o, "capture", &st);
+    CorrLoad *l = cli_load(files, &o, &st);
     dump_close(&c);
     /* what is left: calls not finished, or finished at the very end */
     GPtrArray *calls = corr_engine_calls(c.engine);

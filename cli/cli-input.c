@@ -19,6 +19,20 @@ static struct {
 
 static volatile int stop_flag;
 static CapSource *live_source;
+static unsigned idle_ms;
+static const char *command = "sipladder-cli";
+
+void
+cli_input_set_command(const char *name)
+{
+    command = name;
+}
+
+void
+cli_input_set_idle(unsigned ms)
+{
+    idle_ms = ms;
+}
 
 static const GOptionEntry entries[] = {
     { "interface", 'i', 0, G_OPTION_ARG_STRING, &input.iface,
@@ -86,17 +100,18 @@ on_interrupt(int sig)
 }
 
 CapSource *
-cli_input_open_live(const char *cmd, int *status)
+cli_input_open_live(int *status)
 {
     CapLiveOptions lo = { .duration_s = input.duration,
                           .max_frames = (uint64_t)input.count,
                           .stop = &stop_flag,
-                          .filter = input.filter };
+                          .filter = input.filter,
+                          .idle_ms = idle_ms };
     g_autoptr(GError) error = NULL;
     CapSource *src = input.iface ? cap_source_open_live(input.iface, &lo, &error)
                                  : cap_source_open_hep(input.hep_listen, &lo, &error);
     if (!src) {
-        g_printerr("sipladder-cli %s: %s\n", cmd, error->message);
+        g_printerr("sipladder-cli %s: %s\n", command, error->message);
         *status = CLI_EXIT_INPUT;
         return NULL;
     }
@@ -122,9 +137,9 @@ cli_input_close_live(CapSource *src)
     if (st.has_kernel)
         g_printerr("sipladder-cli: %s: %" G_GUINT64_FORMAT " packets captured, kernel received %"
                    G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT " (interface %" G_GUINT64_FORMAT
-                   ")\n",
+                   "), dropped by sipladder %" G_GUINT64_FORMAT "\n",
                    src->name, src->frames, st.kernel_received, st.kernel_dropped,
-                   st.iface_dropped);
+                   st.iface_dropped, st.queue_dropped);
     else
         g_printerr("sipladder-cli: %s: %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT
                    " malformed HEP dropped, %" G_GUINT64_FORMAT " of other types ignored\n",
@@ -133,7 +148,7 @@ cli_input_close_live(CapSource *src)
 }
 
 CorrLoad *
-cli_load(char **files, CorrLoadOptions *o, const char *cmd, int *status)
+cli_load(char **files, CorrLoadOptions *o, int *status)
 {
     o->tls_keylog = cli_tls_keylog();
     if (!o->warn_func)
@@ -143,7 +158,7 @@ cli_load(char **files, CorrLoadOptions *o, const char *cmd, int *status)
         *status = corr_load_complete(l) ? CLI_EXIT_OK : CLI_EXIT_INPUT;
         return l;
     }
-    CapSource *src = cli_input_open_live(cmd, status);
+    CapSource *src = cli_input_open_live(status);
     if (!src) {
         /* an empty result, so that callers print an empty listing */
         char *none[] = { NULL };

@@ -154,7 +154,7 @@ run(char **files, const LadderArgs *a, LadderFormat fmt, GHashTable *aliases)
     corr_load_options_init(&lo);
     lo.engine = engine;
     lo.media = true;
-    g_autoptr(CorrLoad) load = cli_load(files, &lo, "ladder", &status);
+    g_autoptr(CorrLoad) load = cli_load(files, &lo, &status);
     g_autoptr(GPtrArray) calls = select_calls(engine, a);
     if (!calls)
         return CLI_EXIT_INPUT;

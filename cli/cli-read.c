@@ -47,6 +47,6 @@ cli_read_files_packets(char **files, CliMessageFunc msg_func, CliPacketFunc pkt_
     o.packet_func = pkt_func ? on_packet : NULL;
     o.user_data = &rc;
     int status;
-    g_autoptr(CorrLoad) l = cli_load(files, &o, "read", &status);
+    g_autoptr(CorrLoad) l = cli_load(files, &o, &status);
     return status;
 }

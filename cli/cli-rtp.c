@@ -350,7 +350,7 @@ cli_media_read(char **files, CorrEngine *engine, int *status)
     corr_load_options_init(&o);
     o.engine = engine;
     o.media = true;
-    m->load = cli_load(files, &o, "rtp", status);
+    m->load = cli_load(files, &o, status);
     return m;
 }
 

@@ -68,10 +68,14 @@ int cli_input_check(char **files, const char *cmd);
 /* Loads @files, or the live source the options name, through the core
  * loader with @o (the key log and the warning printer filled in); sets
  * *@status. Caller owns the result. */
-CorrLoad *cli_load(char **files, CorrLoadOptions *o, const char *cmd, int *status);
+CorrLoad *cli_load(char **files, CorrLoadOptions *o, int *status);
 /* The live source the options name, with Ctrl+C stopping it; NULL with a
  * message printed (and *@status set) when it cannot be opened. */
-CapSource *cli_input_open_live(const char *cmd, int *status);
+CapSource *cli_input_open_live(int *status);
+/* The command's name for messages (main() sets it). */
+void cli_input_set_command(const char *name);
+/* Live reads wake the loader's idle_func after @ms without a frame. */
+void cli_input_set_idle(unsigned ms);
 /* Prints the source's counters (kernel drops, malformed HEP) and frees it. */
 void cli_input_close_live(CapSource *src);
 

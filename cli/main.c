@@ -59,8 +59,10 @@ main(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
-        if (strcmp(cmd, commands[i].name) == 0)
+        if (strcmp(cmd, commands[i].name) == 0) {
+            cli_input_set_command(commands[i].name);
             return commands[i].run(argc - 1, argv + 1);
+        }
     fprintf(stderr, "sipladder-cli: unknown command '%s' (see --help)\n", cmd);
     return CLI_EXIT_USAGE;
 }

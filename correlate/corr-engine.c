@@ -310,6 +310,11 @@ txn_match(CorrEngine *e, CorrMsg *m, const SipMsg *sm)
         CorrTxn *t = g_hash_table_lookup(e->txn_by_key, key);
         if (t) {
             g_free(key);
+            /* its responses came first (a capture agent that stamps what it
+             * sends after it sent it, HEP from several workers): the
+             * request is the transaction's all the same */
+            if (!t->request && m->method != SIP_METHOD_ACK && sl_addr_equal(&t->client, &m->src))
+                t->request = m;
             return t;
         }
         t = txn_new(e, m, method, key);
@@ -887,8 +892,15 @@ corr_engine_feed(CorrEngine *e, const SipFound *f)
         t->retransmissions++;
     else if (m->role == CORR_MSG_DUPLICATE)
         t->duplicates++;
-    if (m->is_request && t->request == m)
+    if (m->is_request && t->request == m) {
         link_hop(e, t, m);
+        /* responses that came before their request learn its hop */
+        for (guint i = 0; t->hop && i < leg->msgs->len; i++) {
+            CorrMsg *r = g_ptr_array_index(leg->msgs, i);
+            if (r->txn == t)
+                r->hop = t->hop;
+        }
+    }
     m->hop = t->hop;
     if (!m->is_request && m->status >= 200 && m->role == CORR_MSG_ORIGINAL &&
         (t->final_status == 0 || (m->status < 300 && t->final_status >= 300)))

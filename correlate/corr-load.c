@@ -277,7 +277,16 @@ read_source(CorrLoad *l, CapSource *src, const char *file, guint index)
 
     CapFrame frame;
     CapReadResult r = CAP_READ_END;
-    while (!is_cancelled(l) && (r = cap_source_next(src, &frame, &error)) == CAP_READ_FRAME) {
+    gint64 last_frame_wall = g_get_monotonic_time();
+    while (!is_cancelled(l) &&
+           ((r = cap_source_next(src, &frame, &error)) == CAP_READ_FRAME || r == CAP_READ_IDLE)) {
+        if (r == CAP_READ_IDLE) {
+            if (l->opts.idle_func)
+                l->opts.idle_func((double)(g_get_monotonic_time() - last_frame_wall) / 1e6,
+                                  l->opts.user_data);
+            continue;
+        }
+        last_frame_wall = g_get_monotonic_time();
         if (!f->has_first_frame) {
             f->first_frame_ts = frame.ts;
             f->has_first_frame = true;

@@ -84,6 +84,10 @@ typedef struct {
     CorrLoadWarnFunc warn_func;
     CorrLoadProgressFunc progress_func;
     CorrLoadFrameFunc frame_func;
+    /* Live sources opened with CapLiveOptions.idle_ms: called when no
+     * frame came for that long (a quiet line), with the wall-clock
+     * seconds since the last frame. */
+    void (*idle_func)(double quiet_s, gpointer user_data);
     TlsKeyLog *tls_keylog; /* borrowed; NULL: TLS is listed, not decrypted */
     gpointer user_data;  /* for every function above */
     /* Read with g_atomic_int_get between frames (any thread may set it to

@@ -773,6 +773,38 @@ test_hop_proxy(void)
 
 /* A session border controller hides the topology: its INVITE has only its
  * own Via. Still the next hop of the same request. */
+/* The downstream 100 Trying arrives before the forwarded INVITE (HEP from
+ * an agent that stamps what it sends after sending it): the INVITE is
+ * still the second hop, and the 100 learns that hop. */
+static void
+test_hop_response_first(void)
+{
+    g_auto(Fx) fx = { 0 };
+    fx_init(&fx, NULL);
+    const char *v1 = "10.0.0.10:5060;branch=z9hG4bKuac1";
+    const char *v2 = "10.0.0.1:5060;branch=z9hG4bKprx1|10.0.0.10:5060;branch=z9hG4bKuac1";
+    CorrMsg *inv1 = FEED(&fx, .t = 0, .src = PHONE, .dst = PROXY, .method = "INVITE",
+                         .cid = "hr", .via = v1);
+    CorrMsg *g100 = FEED(&fx, .t = 3, .src = GW, .dst = PROXY, .status = 100, .cid = "hr",
+                         .via = v2);
+    CorrMsg *inv2 = FEED(&fx, .t = 4, .src = PROXY, .dst = GW, .method = "INVITE", .cid = "hr",
+                         .via = v2);
+    CorrMsg *g200 = FEED(&fx, .t = 100, .src = GW, .dst = PROXY, .status = 200, .cid = "hr",
+                         .ttag = "tb", .via = v2);
+    FEED(&fx, .t = 102, .src = PROXY, .dst = PHONE, .status = 200, .cid = "hr", .ttag = "tb",
+         .via = v1);
+    corr_engine_finish(fx.e);
+    g_assert_true(inv2->txn == g100->txn);
+    g_assert_true(inv2->txn->request == inv2);
+    g_assert_true(inv2->txn->upstream == inv1->txn);
+    g_assert_cmpuint(inv2->hop, ==, 1);
+    g_assert_cmpuint(g100->hop, ==, 1);
+    g_assert_cmpuint(g200->hop, ==, 1);
+    g_assert_cmpint(inv2->role, ==, CORR_MSG_ORIGINAL);
+    REQUIRE_LEN(calls_of(&fx)->len, 1);
+    g_assert_cmpuint(call_at(&fx, 0)->hops, ==, 2);
+}
+
 static void
 test_hop_topology_hiding(void)
 {
@@ -2740,6 +2772,7 @@ main(int argc, char **argv)
     g_test_add_func("/corr/role/response-retransmission", test_role_response_retransmission);
     g_test_add_func("/corr/hop/proxy", test_hop_proxy);
     g_test_add_func("/corr/hop/topology-hiding", test_hop_topology_hiding);
+    g_test_add_func("/corr/hop/response-first", test_hop_response_first);
     g_test_add_func("/corr/hop/not-forwarded", test_hop_not_forwarded);
     g_test_add_func("/corr/dialog/lifecycle", test_dialog_lifecycle);
     g_test_add_func("/corr/dialog/forking", test_dialog_forking);
