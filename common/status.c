@@ -27,3 +27,10 @@ sl_status_name(SlStatus status)
 }
 
 G_DEFINE_QUARK(sl-io-error-quark, sl_io_error)
+
+gboolean
+sl_never_reached(const char *file, int line, const char *cond)
+{
+    g_error("%s:%d: cannot happen: %s", file, line, cond);
+    return TRUE;
+}

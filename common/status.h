@@ -37,8 +37,10 @@ const char *sl_status_name(SlStatus status);
 #ifdef NDEBUG
 #define SL_NEVER(cond) (G_UNLIKELY(cond))
 #else
-#define SL_NEVER(cond) (G_UNLIKELY(cond) ? (g_assert_not_reached(), TRUE) : FALSE)
+#define SL_NEVER(cond) (G_UNLIKELY(cond) ? sl_never_reached(__FILE__, __LINE__, #cond) : FALSE)
 #endif
+/* Aborts with the condition's text (debug builds' SL_NEVER). */
+gboolean sl_never_reached(const char *file, int line, const char *cond);
 
 /* GError domain for I/O and user-facing boundaries. */
 #define SL_IO_ERROR (sl_io_error_quark())
