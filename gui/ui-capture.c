@@ -1,6 +1,9 @@
 /* sipladder GUI: UiCapture (see ui-capture.h). */
 #include "ui-capture.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "ui-media-plot.h"
@@ -23,6 +26,7 @@ enum {
     COL_MOS,
     COL_MOS_SORT,
     COL_FINDINGS,
+    COL_IN_MEMORY, /* FALSE: evicted during a live capture (greyed) */
     N_COLS
 };
 
@@ -51,13 +55,16 @@ typedef struct {
 
 struct _UiCapture {
     GtkBox parent;
-    GtkWidget *progress_box, *progress, *cancel_button, *paned, *filter_entry, *status_label;
+    GtkWidget *progress_box, *progress, *live_label, *cancel_button, *save_button;
+    GtkWidget *paned, *filter_entry, *status_label;
     GtkWidget *list_notebook, *calls_view, *other_view, *calls_tab_label, *other_tab_label;
     GtkWidget *detail_notebook, *ladder_paned, *ladder_scroll, *ladder_view;
     GtkWidget *fields_view, *raw_view, *streams_view, *media_plot;
-    char *path;
+    char *path;             /* live: the capture file being written */
+    char *title;            /* the tab's: the file's base name, "lo", "HEP ..." */
     UiPrefs prefs;
     UiLoad *load;
+    gboolean live;          /* an interface or HEP listener, not a file */
     GHashTable *rows;       /* key -> UiCallRow* (owned) */
     CallList lists[2];      /* 0 calls, 1 other */
     UiFilter *filter;
@@ -78,7 +85,7 @@ struct _UiCapture {
 
 G_DEFINE_TYPE(UiCapture, ui_capture, GTK_TYPE_BOX)
 
-enum { SIG_WARNING, SIG_LOADED, N_SIGNALS };
+enum { SIG_WARNING, SIG_LOADED, SIG_NOTICE, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 /* ------------------------------------------------------------ list */
@@ -150,6 +157,7 @@ list_add_column(CallList *l, const char *title, int text_col, int sort_col, bool
         if (text_col == COL_CALLER || text_col == COL_CALLEE || text_col == COL_STATE)
             g_object_set(r, "ellipsize", PANGO_ELLIPSIZE_END, NULL);
     }
+    gtk_tree_view_column_add_attribute(col, r, "sensitive", COL_IN_MEMORY);
     gtk_tree_view_column_set_resizable(col, TRUE);
     gtk_tree_view_column_set_sort_column_id(col, sort_col);
     /* fixed sizes: the view need not measure every row of a large list */
@@ -165,7 +173,8 @@ list_store_init(CallList *l)
     l->store = gtk_list_store_new(N_COLS, G_TYPE_POINTER, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_INT64,
                                   G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
                                   G_TYPE_DOUBLE, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_UINT,
-                                  G_TYPE_UINT, G_TYPE_STRING, G_TYPE_DOUBLE, G_TYPE_UINT);
+                                  G_TYPE_UINT, G_TYPE_STRING, G_TYPE_DOUBLE, G_TYPE_UINT,
+                                  G_TYPE_BOOLEAN);
     l->iters = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)gtk_tree_iter_free);
 }
 
@@ -216,15 +225,39 @@ list_set_row(UiCapture *c, CallList *l, GtkTreeIter *iter, UiCallRow *r)
                        r->callee, COL_STATE, r->state, COL_DURATION, dur, COL_DURATION_SORT,
                        r->duration_s, COL_PDD, pdd, COL_PDD_SORT, (gint64)r->pdd_ms, COL_LEGS,
                        r->legs, COL_STREAMS, r->streams, COL_MOS, mos, COL_MOS_SORT, r->mos,
-                       COL_FINDINGS, r->findings, -1);
+                       COL_FINDINGS, r->findings, COL_IN_MEMORY, !r->evicted, -1);
 }
 
 /* Inserts, updates or (merged calls) removes the line of @r in @lists
- * (calls, other), @rows owning the rows; takes @r. */
+ * (calls, other), @rows owning the rows; takes @r. The line of an evicted
+ * call stays, keyed by its row from then on: the freed call's address may
+ * come back as another call's. */
 static void
 rows_apply(UiCapture *c, CallList *lists, GHashTable *rows, UiCallRow *r)
 {
     CallList *l = &lists[r->kind == CORR_KIND_CALL ? 0 : 1];
+    if (r->evicted && r->key != r) {
+        gconstpointer old = r->key;
+        if (c->pending == old)
+            c->pending = NULL; /* nothing left to open */
+        GtkTreeIter *oit = g_hash_table_lookup(l->iters, old);
+        r->key = r;
+        if (oit) {
+            g_hash_table_insert(l->iters, r, gtk_tree_iter_copy(oit));
+            g_hash_table_remove(l->iters, old);
+        }
+        GtkTreeIter *it = g_hash_table_lookup(l->iters, r);
+        GtkTreeIter fresh;
+        if (!it) {
+            gtk_list_store_append(l->store, &fresh);
+            g_hash_table_insert(l->iters, r, gtk_tree_iter_copy(&fresh));
+            it = &fresh;
+        }
+        list_set_row(c, l, it, r); /* before the old row goes: the filter reads it */
+        g_hash_table_remove(rows, old);
+        g_hash_table_replace(rows, r, r);
+        return;
+    }
     GtkTreeIter *it = g_hash_table_lookup(l->iters, r->key);
     if (r->removed) {
         if (it) {
@@ -303,6 +336,13 @@ fill_step(gpointer user)
     return G_SOURCE_REMOVE;
 }
 
+static gint
+row_id_cmp(gconstpointer a, gconstpointer b)
+{
+    const UiCallRow *x = *(const UiCallRow *const *)a, *y = *(const UiCallRow *const *)b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
 static void
 on_rows(UiLoad *load, GPtrArray *rows, gboolean final, gpointer user)
 {
@@ -317,7 +357,21 @@ on_rows(UiLoad *load, GPtrArray *rows, gboolean final, gpointer user)
         update_status(c);
         return;
     }
-    /* ids are final now: fresh lists, filled in idle steps */
+    /* ids are final now: fresh lists, filled in idle steps. The engine no
+     * longer holds evicted calls: their rows move over, first (they took
+     * the first ids) */
+    g_autoptr(GPtrArray) evicted = g_ptr_array_new();
+    GHashTableIter hit;
+    gpointer key, value;
+    g_hash_table_iter_init(&hit, c->rows);
+    while (g_hash_table_iter_next(&hit, &key, &value))
+        if (((UiCallRow *)value)->evicted) {
+            g_ptr_array_add(evicted, value);
+            g_hash_table_iter_steal(&hit); /* the old stores still show it until the swap */
+        }
+    g_ptr_array_sort(evicted, row_id_cmp);
+    for (guint i = 0; i < evicted->len; i++)
+        g_ptr_array_insert(rows, (gint)i, g_ptr_array_index(evicted, i));
     c->origin = 0;
     for (guint i = 0; i < rows->len; i++) {
         const UiCallRow *r = g_ptr_array_index(rows, i);
@@ -350,6 +404,14 @@ on_warning(UiLoad *load, CorrLoadWarnKind kind, const char *text, gpointer user)
     g_signal_emit(user, signals[SIG_WARNING], 0, (int)kind, text);
 }
 
+static void
+on_live(UiLoad *load, const UiLiveStats *st, gpointer user)
+{
+    UiCapture *c = user;
+    g_autofree char *text = ui_live_stats_format(c->title, st);
+    gtk_label_set_text(GTK_LABEL(c->live_label), text);
+}
+
 static void open_call(UiCapture *c, CorrCall *call);
 
 static void
@@ -368,13 +430,20 @@ finish_done(UiCapture *c)
     UiLoad *load = c->load;
     c->done_pending = FALSE;
     c->loaded = TRUE;
-    gtk_widget_hide(c->progress_box);
+    if (c->live)
+        gtk_widget_hide(c->cancel_button); /* the figures and Save stay */
+    else
+        gtk_widget_hide(c->progress_box);
     CorrLoad *ld = ui_load_result(load);
     GPtrArray *streams = corr_load_streams(ld);
     for (guint i = 0; i < streams->len; i++)
         g_hash_table_insert(c->stream_index, g_ptr_array_index(streams, i),
                             GUINT_TO_POINTER(i + 1));
     update_status(c);
+    UiLiveStats st;
+    ui_load_live_stats(load, &st);
+    if (st.evicted && c->pending && !g_hash_table_contains(c->rows, c->pending))
+        c->pending = NULL; /* merged into a call that was evicted: freed with it */
     CorrCall *call = (CorrCall *)c->pending;
     while (call && call->dead && call->merged_into)
         call = call->merged_into;
@@ -397,7 +466,9 @@ finish_done(UiCapture *c)
 static void
 on_cancel_clicked(UiCapture *c)
 {
-    if (c->load)
+    if (c->live)
+        ui_capture_stop(c);
+    else if (c->load)
         ui_load_cancel(c->load);
     gtk_widget_set_sensitive(c->cancel_button, FALSE);
 }
@@ -608,8 +679,29 @@ on_row_activated(UiCapture *c, GtkTreePath *path, GtkTreeViewColumn *col, GtkTre
     gtk_tree_model_get(model, &it, COL_ROW, &r, -1);
     if (!r)
         return;
+    if (r->evicted) {
+        ui_ladder_view_set_calls(UI_LADDER_VIEW(c->ladder_view), NULL, NULL, NULL);
+        ui_media_plot_set_streams(UI_MEDIA_PLOT(c->media_plot), NULL, NULL);
+        gtk_list_store_clear(c->streams_store);
+        c->open_call = NULL;
+        UiLiveStats st;
+        ui_load_live_stats(c->load, &st);
+        g_autofree char *text = g_strdup_printf(
+            "%s %u was evicted from memory during the capture (at most %u finished calls are "
+            "kept: Preferences); its ladder can no longer be shown. Save the capture and open "
+            "the file to see it.",
+            r->kind == CORR_KIND_CALL ? "Call" : "Entry", r->id, st.keep_calls);
+        gtk_text_buffer_set_text(gtk_text_view_get_buffer(GTK_TEXT_VIEW(c->fields_view)), text,
+                                 -1);
+        text_clear(c->raw_view);
+        g_signal_emit(c, signals[SIG_NOTICE], 0, text);
+        return;
+    }
     if (!ui_load_is_done(c->load)) {
         c->pending = r->key; /* the engine is the worker's until then */
+        if (c->live)
+            g_signal_emit(c, signals[SIG_NOTICE], 0,
+                          "The call opens when the capture stops (Stop, Ctrl+Shift+K).");
         return;
     }
     open_call(c, (CorrCall *)r->key);
@@ -640,6 +732,73 @@ const char *
 ui_capture_get_path(UiCapture *c)
 {
     return c->path;
+}
+
+const char *
+ui_capture_get_title(UiCapture *c)
+{
+    return c->title;
+}
+
+gboolean
+ui_capture_is_live(UiCapture *c)
+{
+    return c->live;
+}
+
+gboolean
+ui_capture_is_capturing(UiCapture *c)
+{
+    return c->live && !c->loaded;
+}
+
+void
+ui_capture_stop(UiCapture *c)
+{
+    if (c->live && c->load)
+        ui_load_stop(c->load);
+}
+
+void
+ui_capture_get_live_stats(UiCapture *c, UiLiveStats *out)
+{
+    ui_load_live_stats(c->load, out);
+}
+
+const char *
+ui_capture_get_live_status(UiCapture *c)
+{
+    return c->live ? gtk_label_get_text(GTK_LABEL(c->live_label)) : NULL;
+}
+
+void
+ui_capture_save_capture(UiCapture *c, const char *path, GAsyncReadyCallback done, gpointer user)
+{
+    ui_load_save_capture_async(c->load, path, done, user);
+}
+
+const UiCallRow *
+ui_capture_get_row(UiCapture *c, gboolean calls, guint n)
+{
+    GtkTreeIter it;
+    UiCallRow *r = NULL;
+    GtkTreeModel *m = GTK_TREE_MODEL(c->lists[calls ? 0 : 1].store);
+    if (gtk_tree_model_iter_nth_child(m, &it, NULL, (int)n))
+        gtk_tree_model_get(m, &it, COL_ROW, &r, -1);
+    return r;
+}
+
+gboolean
+ui_capture_activate_row(UiCapture *c, gboolean calls, guint n)
+{
+    CallList *l = &c->lists[calls ? 0 : 1];
+    GtkTreeModel *m = gtk_tree_view_get_model(l->view);
+    GtkTreeIter it;
+    if (!gtk_tree_model_iter_nth_child(m, &it, NULL, (int)n))
+        return FALSE;
+    g_autoptr(GtkTreePath) path = gtk_tree_model_get_path(m, &it);
+    gtk_tree_view_row_activated(l->view, path, gtk_tree_view_get_column(l->view, 0));
+    return TRUE;
 }
 
 gboolean
@@ -743,10 +902,16 @@ ui_capture_save_pcap(UiCapture *c, const char *path, GAsyncReadyCallback done, g
                      GError **error)
 {
     if (!ui_capture_is_loaded(c)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_PENDING, "%s is still loading", c->path);
+        if (c->live)
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                        "Stop the capture to save calls, or save every packet captured so far "
+                        "(Capture > Save, Ctrl+Shift+S)");
+        else
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_PENDING, "%s is still loading", c->path);
         return FALSE;
     }
     UiSaveSpec *spec = ui_save_spec_new(c->path);
+    guint evicted = 0;
     int page = gtk_notebook_get_current_page(GTK_NOTEBOOK(c->list_notebook));
     CallList *l = &c->lists[page == 1 ? 1 : 0];
     GtkTreeModel *model = NULL;
@@ -756,7 +921,9 @@ ui_capture_save_pcap(UiCapture *c, const char *path, GAsyncReadyCallback done, g
         UiCallRow *r = NULL;
         if (gtk_tree_model_get_iter(model, &iter, it->data))
             gtk_tree_model_get(model, &iter, COL_ROW, &r, -1);
-        if (r)
+        if (r && r->evicted)
+            evicted++; /* its frames are no longer known */
+        else if (r)
             ui_save_spec_add_call(spec, r->key);
     }
     g_list_free_full(sel, (GDestroyNotify)gtk_tree_path_free);
@@ -764,7 +931,13 @@ ui_capture_save_pcap(UiCapture *c, const char *path, GAsyncReadyCallback done, g
         ui_save_spec_add_call(spec, c->open_call);
     if (ui_save_spec_n_frames(spec) == 0) {
         ui_save_spec_free(spec);
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Select calls to save first");
+        if (evicted)
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                        "The selected calls were evicted from memory during the capture; save "
+                        "the whole capture instead (Capture > Save, Ctrl+Shift+S)");
+        else
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                        "Select calls to save first");
         return FALSE;
     }
     ui_save_spec_write_async(spec, path, NULL, done, user);
@@ -907,6 +1080,7 @@ capture_finalize(GObject *o)
     ui_filter_free(c->filter);
     ui_prefs_clear(&c->prefs);
     g_free(c->path);
+    g_free(c->title);
     G_OBJECT_CLASS(ui_capture_parent_class)->finalize(o);
 }
 
@@ -923,7 +1097,9 @@ ui_capture_class_init(UiCaptureClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child(wc, UiCapture, name)
     BIND(progress_box);
     BIND(progress);
+    BIND(live_label);
     BIND(cancel_button);
+    BIND(save_button);
     BIND(paned);
     BIND(filter_entry);
     BIND(status_label);
@@ -951,6 +1127,8 @@ ui_capture_class_init(UiCaptureClass *klass)
                                         G_TYPE_STRING);
     signals[SIG_LOADED] = g_signal_new("loaded", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
                                        NULL, NULL, NULL, G_TYPE_NONE, 0);
+    signals[SIG_NOTICE] = g_signal_new("notice", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+                                       NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -965,16 +1143,63 @@ ui_capture_init(UiCapture *c)
     text_tags_init(c);
 }
 
+static const UiLoadCallbacks load_callbacks = { on_rows, on_progress, on_warning, on_done,
+                                                on_live };
+
 UiCapture *
 ui_capture_new(const char *path, const UiPrefs *prefs)
 {
     UiCapture *c = g_object_new(UI_TYPE_CAPTURE, NULL);
     c->path = g_strdup(path);
+    c->title = g_path_get_basename(path);
     ui_capture_set_prefs(c, prefs);
-    static const UiLoadCallbacks cb = { on_rows, on_progress, on_warning, on_done };
-    c->load = ui_load_start(path, &cb, c);
+    c->load = ui_load_start(path, &load_callbacks, c);
     ui_ladder_view_set_owner(UI_LADDER_VIEW(c->ladder_view), c->load, ui_load_ref,
                              ui_load_unref);
     on_progress(c->load, 0, 0, c);
+    return c;
+}
+
+UiCapture *
+ui_capture_new_live(const UiLiveSpec *spec, const UiPrefs *prefs)
+{
+    UiCapture *c = g_object_new(UI_TYPE_CAPTURE, NULL);
+    c->live = TRUE;
+    c->title = ui_live_spec_title(spec);
+    /* every packet goes to a scratch file, for Save and for saving calls:
+     * in the user's cache folder, on disk (the temporary folder may be
+     * memory) */
+    g_autofree char *dir = g_build_filename(g_get_user_cache_dir(), "sipladder", NULL);
+    g_autofree char *tmpl = g_build_filename(dir, "capture-XXXXXX.pcap", NULL);
+    int fd = g_mkdir_with_parents(dir, 0700) == 0 ? g_mkstemp_full(tmpl, O_RDWR, 0600) : -1;
+    if (fd >= 0) {
+        g_close(fd, NULL);
+        c->path = g_steal_pointer(&tmpl);
+    } else {
+        int e = errno; /* Save will say the capture keeps no file */
+        g_warning("cannot make a capture file in %s (%s): what is captured cannot be saved",
+                  dir, g_strerror(e));
+    }
+    ui_capture_set_prefs(c, prefs);
+    c->load = ui_load_start_live(spec, c->path, &load_callbacks, c);
+    ui_ladder_view_set_owner(UI_LADDER_VIEW(c->ladder_view), c->load, ui_load_ref,
+                             ui_load_unref);
+    gtk_widget_hide(c->progress);
+    gtk_widget_show(c->live_label);
+    gtk_widget_show(c->save_button);
+    gtk_button_set_label(GTK_BUTTON(c->cancel_button), "_Stop");
+    gtk_widget_set_tooltip_text(c->cancel_button,
+                                "End the capture; what was captured stays (Ctrl+Shift+K)");
+    gtk_text_buffer_set_text(
+        gtk_text_view_get_buffer(GTK_TEXT_VIEW(c->fields_view)),
+        "Calls appear in the list as they are captured\n"
+        "and update as their messages come. Their ladders\n"
+        "and media open once the capture stops (Stop,\n"
+        "Ctrl+Shift+K). Every packet captured stays;\n"
+        "Save (Ctrl+Shift+S) keeps them as pcap.",
+        -1);
+    UiLiveStats st;
+    ui_load_live_stats(c->load, &st);
+    on_live(c->load, &st, c);
     return c;
 }

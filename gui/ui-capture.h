@@ -1,5 +1,6 @@
-/* sipladder GUI: UiCapture, one open capture file (a tab of the window):
- * loading progress with Cancel, the call list (calls, and registrations
+/* sipladder GUI: UiCapture, one open capture file or live capture (a tab
+ * of the window): loading progress with Cancel (live: the capture's
+ * figures with Stop and Save), the call list (calls, and registrations
  * and other dialogs on their own tab) with its filter, and the open call's
  * ladder, message pane and media. */
 #pragma once
@@ -17,10 +18,39 @@ G_DECLARE_FINAL_TYPE(UiCapture, ui_capture, UI, CAPTURE, GtkBox)
 
 /* Starts loading @path; @prefs is copied. Signals: "warning" (int
  * CorrLoadWarnKind, string text) for every loader warning, "loaded" when
- * the file has been read (completely, in part, or not at all). */
+ * the file has been read (completely, in part, or not at all), "notice"
+ * (string text) for what the user should know (the call activated was
+ * evicted, it opens when the capture stops). */
 UiCapture *ui_capture_new(const char *path, const UiPrefs *prefs);
+/* Starts capturing as @spec says (copied): calls appear and update while
+ * it runs; once stopped (ui_capture_stop) it behaves like a loaded file.
+ * Every packet goes to a scratch pcap file (the path), deleted with the
+ * tab. A source that cannot open gives a "warning" (CORR_LOAD_WARN_OPEN)
+ * and "loaded" with nothing opened. */
+UiCapture *ui_capture_new_live(const UiLiveSpec *spec, const UiPrefs *prefs);
 
+/* The file; live: the scratch capture file. */
 const char *ui_capture_get_path(UiCapture *c);
+/* The tab's title: the file's base name, "lo", "HEP 0.0.0.0:9060". */
+const char *ui_capture_get_title(UiCapture *c);
+gboolean ui_capture_is_live(UiCapture *c);
+/* Live and not stopped yet (until "loaded"). */
+gboolean ui_capture_is_capturing(UiCapture *c);
+/* Ends a live capture (nothing for a file); "loaded" follows. */
+void ui_capture_stop(UiCapture *c);
+/* Live: the figures last shown, and the status line that shows them
+ * (borrowed; NULL for a file). */
+void ui_capture_get_live_stats(UiCapture *c, UiLiveStats *out);
+const char *ui_capture_get_live_status(UiCapture *c);
+/* Live: copies every packet captured so far to @path as pcap, on a worker
+ * thread; @done gets ui_load_save_capture_finish's result. */
+void ui_capture_save_capture(UiCapture *c, const char *path, GAsyncReadyCallback done,
+                             gpointer user_data);
+/* The @n-th row of the call list (@calls) or the other list, in the
+ * order rows came, before sorting and filtering (borrowed), or NULL. */
+const UiCallRow *ui_capture_get_row(UiCapture *c, gboolean calls, guint n);
+/* Activates the @n-th row shown, as a double-click does. */
+gboolean ui_capture_activate_row(UiCapture *c, gboolean calls, guint n);
 gboolean ui_capture_is_loaded(UiCapture *c);
 /* Whether the file could be opened at all (valid once loaded). */
 gboolean ui_capture_was_opened(UiCapture *c);

@@ -1,11 +1,34 @@
 /* sipladder GUI: loading one capture on a worker thread (see ui-load.h). */
 #include "ui-load.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "corr-media.h"
+#include "status.h"
+
+/* Frame bytes a live capture may queue for the analysis; beyond, frames
+ * are dropped and counted (UiLiveStats.queue_dropped). */
+#define UI_LOAD_QUEUE_BYTES (64u << 20)
+/* Frames between two evictions while packets flow (and at every post
+ * after frames came). */
+#define UI_LOAD_EVICT_FRAMES 4096
+
+/* A frame copied by the capture thread, or its last item. */
+typedef struct {
+    CapFrame frame;       /* data points to @data */
+    CapReadResult end;    /* CAP_READ_FRAME, else the source ended: END or ERROR */
+    char *error;          /* with CAP_READ_ERROR */
+    uint8_t data[];
+} LiveItem;
 
 struct UiLoad {
     gint refs;
-    char *path;
+    char *path;            /* the file; live: the capture file written (may be NULL) */
     UiLoadCallbacks cb;
     gpointer user;
     GMainContext *context; /* where callbacks run */
@@ -17,11 +40,26 @@ struct UiLoad {
     CorrEngine *engine;
     CorrLoad *load;
     GHashTable *dirty;     /* CorrCall* changed since the last post */
+    GPtrArray *unsent;     /* UiCallRow* taken but not posted yet */
     gint64 last_post_us;
     gint rows_pending;     /* a rows post waits on the main context */
     gint progress_pending;
-    GMutex lock;           /* guards the two progress figures */
+    gint live_pending;
+    GMutex lock;           /* guards the progress figures, source and stats */
     uint64_t done_bytes, total_bytes;
+    /* live sources */
+    UiLiveSpec *live;      /* NULL for files */
+    CapSource *source;     /* while open (the worker frees it, under lock) */
+    gint stop;             /* ui_load_stop ran */
+    GAsyncQueue *queue;    /* LiveItem*, from the capture thread */
+    gsize queued_bytes;    /* frame bytes in the queue; under the queue's lock */
+    UiLiveStats stats;     /* under lock */
+    UiLiveStats posted;    /* main thread: the figures last posted */
+    uint64_t evicted_at;   /* worker: frames read at the last eviction */
+    pcap_t *dead;          /* worker: the capture file being written */
+    pcap_dumper_t *dumper;
+    bool pcap_failed;
+    uint64_t written;      /* frames written to it */
 };
 
 static UiLoad *
@@ -51,11 +89,17 @@ load_unref(gpointer p)
     UiLoad *l = p;
     if (!g_atomic_int_dec_and_test(&l->refs))
         return;
+    if (l->live && l->path)
+        g_unlink(l->path); /* the capture file is ours */
     g_free(l->path);
     corr_engine_free(l->engine); /* its calls borrow the loader's streams */
     corr_load_free(l->load);
     if (l->dirty)
         g_hash_table_destroy(l->dirty);
+    g_ptr_array_unref(l->unsent);
+    ui_live_spec_free(l->live);
+    if (l->queue)
+        g_async_queue_unref(l->queue);
     g_main_context_unref(l->context);
     g_mutex_clear(&l->lock);
     g_free(l);
@@ -83,6 +127,7 @@ ui_call_row_new(const CorrCall *c)
     r->id = c->id;
     r->kind = c->kind;
     r->removed = c->dead;
+    r->evicted = false;
     r->start = c->start;
     r->caller = g_strdup(c->caller);
     r->caller_display = g_strdup(c->caller_display);
@@ -166,7 +211,7 @@ ui_call_row_subject(const UiCallRow *r, UiFilterSubject *out)
 
 /* ------------------------------------------------------------ posting */
 
-typedef enum { POST_ROWS, POST_PROGRESS, POST_WARNING, POST_DONE } PostKind;
+typedef enum { POST_ROWS, POST_PROGRESS, POST_WARNING, POST_LIVE, POST_DONE } PostKind;
 
 typedef struct {
     UiLoad *load;
@@ -218,6 +263,14 @@ post_dispatch(gpointer p)
         if (l->cb.warning)
             l->cb.warning(l, m->warn_kind, m->text, l->user);
         break;
+    case POST_LIVE:
+        g_atomic_int_set(&l->live_pending, 0);
+        g_mutex_lock(&l->lock);
+        l->posted = l->stats;
+        g_mutex_unlock(&l->lock);
+        if (l->cb.live)
+            l->cb.live(l, &l->posted, l->user);
+        break;
     case POST_DONE:
         g_thread_join(l->thread);
         l->thread = NULL;
@@ -244,24 +297,57 @@ post(UiLoad *l, Post *m)
     g_source_unref(src);
 }
 
+static gint
+row_start_cmp(gconstpointer a, gconstpointer b)
+{
+    const UiCallRow *x = *(const UiCallRow *const *)a, *y = *(const UiCallRow *const *)b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Worker: snapshots of the calls that changed, to post. A live capture
+ * shows its calls as they are now (state, caller, timings); a file's show
+ * what was read until the load ends. */
+static void
+take_dirty(UiLoad *l)
+{
+    GHashTableIter it;
+    gpointer call;
+    guint first = l->unsent->len;
+    g_hash_table_iter_init(&it, l->dirty);
+    while (g_hash_table_iter_next(&it, &call, NULL)) {
+        if (l->live)
+            corr_engine_update_call(l->engine, call);
+        g_ptr_array_add(l->unsent, ui_call_row_new(call));
+    }
+    g_hash_table_remove_all(l->dirty);
+    /* new lines go to the end of the list in the order the calls began */
+    if (l->unsent->len - first > 1)
+        qsort(l->unsent->pdata + first, l->unsent->len - first, sizeof(gpointer), row_start_cmp);
+}
+
+/* Worker: posts the rows taken; @force even while a post waits. */
+static void
+post_unsent(UiLoad *l, bool force)
+{
+    if (l->unsent->len == 0 || (!force && g_atomic_int_get(&l->rows_pending)))
+        return;
+    Post *m = g_new0(Post, 1);
+    m->kind = POST_ROWS;
+    m->rows = l->unsent;
+    l->unsent = g_ptr_array_new_with_free_func(ui_call_row_free);
+    g_atomic_int_set(&l->rows_pending, 1);
+    l->last_post_us = g_get_monotonic_time();
+    post(l, m);
+}
+
 /* Worker: the calls that changed, unless the previous batch still waits. */
 static void
 post_dirty(UiLoad *l)
 {
-    if (g_hash_table_size(l->dirty) == 0 || g_atomic_int_get(&l->rows_pending))
+    if (g_atomic_int_get(&l->rows_pending))
         return;
-    Post *m = g_new0(Post, 1);
-    m->kind = POST_ROWS;
-    m->rows = g_ptr_array_new_with_free_func(ui_call_row_free);
-    GHashTableIter it;
-    gpointer call;
-    g_hash_table_iter_init(&it, l->dirty);
-    while (g_hash_table_iter_next(&it, &call, NULL))
-        g_ptr_array_add(m->rows, ui_call_row_new(call));
-    g_hash_table_remove_all(l->dirty);
-    g_atomic_int_set(&l->rows_pending, 1);
-    l->last_post_us = g_get_monotonic_time();
-    post(l, m);
+    take_dirty(l);
+    post_unsent(l, false);
 }
 
 static void
@@ -291,14 +377,309 @@ on_progress(uint64_t done, uint64_t total, gpointer user)
 }
 
 static void
-on_warn(CorrLoadWarnKind kind, const char *file, uint64_t frame, const char *text, gpointer user)
+post_warning(UiLoad *l, CorrLoadWarnKind kind, const char *text)
 {
-    UiLoad *l = user;
     Post *m = g_new0(Post, 1);
     m->kind = POST_WARNING;
     m->warn_kind = kind;
     m->text = g_strdup(text);
     post(l, m);
+}
+
+static void
+on_warn(CorrLoadWarnKind kind, const char *file, uint64_t frame, const char *text, gpointer user)
+{
+    post_warning(user, kind, text);
+}
+
+/* Worker: the live figures, unless a post of them still waits (@force:
+ * anyway; the main thread reads the figures when the post runs). */
+static void
+post_live(UiLoad *l, bool force)
+{
+    if (!force && g_atomic_int_get(&l->live_pending))
+        return;
+    g_atomic_int_set(&l->live_pending, 1);
+    Post *m = g_new0(Post, 1);
+    m->kind = POST_LIVE;
+    post(l, m);
+}
+
+/* ------------------------------------------------------------ live sources */
+
+static void
+live_item_free(gpointer p)
+{
+    LiveItem *it = p;
+    g_free(it->error);
+    g_free(it);
+}
+
+/* The capture thread: reads the source (the only thread that does, as
+ * cap_source_stats asks) and queues copies of its frames. It can take the
+ * figures only between two reads: an interface's now and then (each time
+ * costs a read of the helper's reports, which come every second), a HEP
+ * listener's after every frame (a copy), so that the malformed packets
+ * between frames show with the next frame. */
+static gpointer
+capture_thread(gpointer data)
+{
+    UiLoad *l = data;
+    CapSource *src = l->source; /* freed by the worker after joining us */
+    bool every_frame = l->live->kind == UI_LIVE_HEP;
+    gint64 last_stats = 0;
+    for (;;) {
+        CapFrame f;
+        GError *error = NULL;
+        CapReadResult r = cap_source_next(src, &f, &error);
+        gint64 now = g_get_monotonic_time();
+        if (r != CAP_READ_FRAME || every_frame || now - last_stats >= UI_LOAD_POST_MS * 1000) {
+            CapSourceStats st;
+            cap_source_stats(src, &st);
+            g_mutex_lock(&l->lock);
+            l->stats.source = st;
+            g_mutex_unlock(&l->lock);
+            last_stats = now;
+        }
+        if (r != CAP_READ_FRAME) {
+            LiveItem *it = g_new0(LiveItem, 1);
+            it->end = r;
+            it->error = error ? g_strdup(error->message) : NULL;
+            g_clear_error(&error);
+            g_async_queue_push(l->queue, it);
+            return NULL;
+        }
+        LiveItem *it = g_malloc(sizeof *it + f.cap_len);
+        it->frame = f;
+        it->end = CAP_READ_FRAME;
+        it->error = NULL;
+        memcpy(it->data, f.data, f.cap_len);
+        it->frame.data = it->data;
+        g_async_queue_lock(l->queue);
+        bool room = l->queued_bytes + f.cap_len <= UI_LOAD_QUEUE_BYTES;
+        if (room) {
+            l->queued_bytes += f.cap_len;
+            g_async_queue_push_unlocked(l->queue, it);
+        }
+        g_async_queue_unlock(l->queue);
+        if (!room) {
+            live_item_free(it);
+            g_mutex_lock(&l->lock);
+            l->stats.queue_dropped++;
+            g_mutex_unlock(&l->lock);
+        }
+    }
+}
+
+static void
+on_evicted(CorrCall *call, gpointer user)
+{
+    UiLoad *l = user;
+    UiCallRow *r = ui_call_row_new(call);
+    r->evicted = true;
+    g_ptr_array_add(l->unsent, r);
+    g_hash_table_remove(l->dirty, call);
+}
+
+/* Worker, between frames: forgets finished calls beyond the bound; their
+ * rows go out marked evicted, after the rows taken before. */
+static void
+live_evict(UiLoad *l, uint64_t frames)
+{
+    l->evicted_at = frames;
+    if (l->live->keep_calls == 0)
+        return;
+    take_dirty(l); /* no snapshot may be taken of a freed call */
+    corr_engine_evict(l->engine, l->live->keep_calls, on_evicted, l);
+    g_mutex_lock(&l->lock);
+    l->stats.evicted = corr_engine_evicted(l->engine);
+    g_mutex_unlock(&l->lock);
+}
+
+/* Worker: flushes the capture file; what it holds now can be copied. */
+static void
+live_flush(UiLoad *l)
+{
+    if (!l->dumper)
+        return;
+    pcap_dump_flush(l->dumper);
+    int64_t bytes = pcap_dump_ftell64(l->dumper);
+    g_mutex_lock(&l->lock);
+    if (bytes > 0) {
+        l->stats.saved_bytes = (uint64_t)bytes;
+        l->stats.saved_frames = l->written;
+    }
+    g_mutex_unlock(&l->lock);
+}
+
+/* Worker: at most every UI_LOAD_POST_MS, the rows and figures. */
+static void
+live_tick(UiLoad *l, uint64_t frames, bool force)
+{
+    gint64 now = g_get_monotonic_time();
+    if (!force && now - l->last_post_us < UI_LOAD_POST_MS * 1000)
+        return;
+    if (frames != l->evicted_at)
+        live_evict(l, frames);
+    post_dirty(l);
+    l->last_post_us = now;
+    live_flush(l);
+    g_mutex_lock(&l->lock);
+    l->stats.frames = frames;
+    g_mutex_unlock(&l->lock);
+    post_live(l, false);
+}
+
+/* The loader's source: the frames the capture thread queued. While none
+ * comes it still posts what changed. */
+typedef struct {
+    CapSource base;
+    UiLoad *load;
+    LiveItem *cur; /* the frame last returned */
+    bool ended;    /* the capture thread's last item was read */
+} QueueSource;
+
+static CapReadResult
+queue_next(CapSource *base, CapFrame *out, GError **error)
+{
+    QueueSource *q = (QueueSource *)base;
+    UiLoad *l = q->load;
+    g_clear_pointer(&q->cur, live_item_free);
+    if (base->frames - l->evicted_at >= UI_LOAD_EVICT_FRAMES)
+        live_evict(l, base->frames);
+    for (;;) {
+        live_tick(l, base->frames, false);
+        if (g_atomic_int_get(&l->cancel))
+            return CAP_READ_END;
+        g_async_queue_lock(l->queue);
+        LiveItem *it = g_async_queue_timeout_pop_unlocked(l->queue, UI_LOAD_POST_MS * 1000);
+        if (it && it->end == CAP_READ_FRAME)
+            l->queued_bytes -= it->frame.cap_len;
+        g_async_queue_unlock(l->queue);
+        if (!it)
+            continue;
+        if (it->end != CAP_READ_FRAME) {
+            CapReadResult r = it->end;
+            q->ended = true;
+            if (r == CAP_READ_ERROR)
+                g_set_error(error, SL_IO_ERROR, SL_IO_ERROR_READ, "%s",
+                            it->error ? it->error : "the capture failed");
+            live_item_free(it);
+            return r;
+        }
+        q->cur = it;
+        *out = it->frame;
+        out->frame = ++base->frames; /* the record's number in the capture file */
+        return CAP_READ_FRAME;
+    }
+}
+
+static void
+queue_free(CapSource *base)
+{
+    /* on the worker's stack: nothing to free */
+}
+
+static const CapSourceOps queue_ops = {
+    .next = queue_next,
+    .free = queue_free,
+};
+
+/* Every frame read goes to the capture file. */
+static void
+on_frame(const CorrLoadFile *file, const CapFrame *f, gpointer user)
+{
+    UiLoad *l = user;
+    if (!l->path || l->pcap_failed)
+        return;
+    if (!l->dumper) {
+        l->dead = pcap_open_dead_with_tstamp_precision(f->linktype, 262144,
+                                                       PCAP_TSTAMP_PRECISION_NANO);
+        l->dumper = l->dead ? pcap_dump_open(l->dead, l->path) : NULL;
+        if (!l->dumper) {
+            l->pcap_failed = true;
+            g_autofree char *text = g_strdup_printf(
+                "Cannot write the capture file %s: %s; what is captured cannot be saved", l->path,
+                l->dead ? pcap_geterr(l->dead) : "libpcap could not start");
+            post_warning(l, CORR_LOAD_WARN_READ, text);
+            return;
+        }
+    }
+    if (f->linktype != pcap_datalink(l->dead))
+        return; /* one source, one link type */
+    struct pcap_pkthdr h = { 0 };
+    h.ts.tv_sec = (time_t)(f->ts / SL_TIME_SECOND);
+    h.ts.tv_usec = (suseconds_t)(f->ts % SL_TIME_SECOND); /* ns: opened with NANO */
+    h.caplen = f->cap_len;
+    h.len = f->wire_len;
+    pcap_dump((u_char *)l->dumper, &h, f->data);
+    l->written++;
+}
+
+static CapSource *
+live_open(const UiLiveSpec *spec, GError **error)
+{
+    CapLiveOptions o = { .filter = spec->filter };
+    if (spec->kind == UI_LIVE_HEP)
+        return cap_source_open_hep(spec->name, NULL, error);
+    return cap_source_open_live(spec->name, &o, error);
+}
+
+/* Worker: opens the source, runs the capture thread, reads its queue
+ * until the source ends, and closes the capture file. */
+static CorrLoad *
+live_load(UiLoad *l, CorrLoadOptions *o)
+{
+    g_autoptr(GError) error = NULL;
+    CapSource *src = live_open(l->live, &error);
+    if (!src) {
+        post_warning(l, CORR_LOAD_WARN_OPEN, error->message);
+        char *none[] = { NULL };
+        return corr_load_files(none, o); /* no input: the tab says so and goes */
+    }
+    g_mutex_lock(&l->lock);
+    l->source = src;
+    l->stats.started = l->stats.running = true;
+    gboolean stop = g_atomic_int_get(&l->stop);
+    g_mutex_unlock(&l->lock);
+    if (stop)
+        cap_source_stop(src); /* stopped while it opened */
+    post_live(l, true);
+    GThread *reader = g_thread_new("sipladder-capture", capture_thread, l);
+    QueueSource q = { .base = { .ops = &queue_ops, .name = src->name }, .load = l };
+    o->frame_func = on_frame;
+    CorrLoad *ld = corr_load_source(&q.base, o);
+    g_clear_pointer(&q.cur, live_item_free);
+    if (!q.ended) {
+        /* cancelled: end the source and drop what it still queues */
+        cap_source_stop(src);
+        for (LiveItem *it = g_async_queue_pop(l->queue);; it = g_async_queue_pop(l->queue)) {
+            bool last = it->end != CAP_READ_FRAME;
+            live_item_free(it);
+            if (last)
+                break;
+        }
+    }
+    g_thread_join(reader);
+    g_mutex_lock(&l->lock);
+    l->source = NULL;
+    g_mutex_unlock(&l->lock);
+    cap_source_free(src);
+    live_flush(l);
+    if (l->dumper)
+        pcap_dump_close(l->dumper);
+    if (l->dead)
+        pcap_close(l->dead);
+    l->dumper = NULL;
+    l->dead = NULL;
+    g_mutex_lock(&l->lock);
+    l->stats.running = false;
+    l->stats.frames = q.base.frames;
+    l->stats.evicted = corr_engine_evicted(l->engine);
+    g_mutex_unlock(&l->lock);
+    post_unsent(l, true); /* evicted rows the final rows do not hold */
+    post_live(l, true);
+    return ld;
 }
 
 static gpointer
@@ -310,12 +691,16 @@ worker(gpointer data)
     corr_load_options_init(&o);
     o.engine = l->engine;
     o.media = true;
-    o.progress_func = on_progress;
     o.warn_func = on_warn;
     o.user_data = l;
     o.cancel = &l->cancel;
-    char *files[] = { l->path, NULL };
-    l->load = corr_load_files(files, &o);
+    if (l->live) {
+        l->load = live_load(l, &o);
+    } else {
+        o.progress_func = on_progress;
+        char *files[] = { l->path, NULL };
+        l->load = corr_load_files(files, &o);
+    }
     if (g_atomic_int_get(&l->detached)) {
         load_unref(l); /* nobody waits for the rows */
         return NULL;
@@ -337,10 +722,9 @@ worker(gpointer data)
     return NULL;
 }
 
-UiLoad *
-ui_load_start(const char *path, const UiLoadCallbacks *cb, gpointer user)
+static UiLoad *
+load_new(const char *path, const UiLoadCallbacks *cb, gpointer user)
 {
-    g_return_val_if_fail(path != NULL && cb != NULL, NULL);
     UiLoad *l = g_new0(UiLoad, 1);
     l->refs = 2; /* the caller's and the worker's */
     l->path = g_strdup(path);
@@ -350,6 +734,29 @@ ui_load_start(const char *path, const UiLoadCallbacks *cb, gpointer user)
     g_mutex_init(&l->lock);
     l->engine = corr_engine_new(NULL);
     l->dirty = g_hash_table_new(NULL, NULL);
+    l->unsent = g_ptr_array_new_with_free_func(ui_call_row_free);
+    return l;
+}
+
+UiLoad *
+ui_load_start(const char *path, const UiLoadCallbacks *cb, gpointer user)
+{
+    g_return_val_if_fail(path != NULL && cb != NULL, NULL);
+    UiLoad *l = load_new(path, cb, user);
+    l->thread = g_thread_new("sipladder-load", worker, l);
+    return l;
+}
+
+UiLoad *
+ui_load_start_live(const UiLiveSpec *spec, const char *pcap_path, const UiLoadCallbacks *cb,
+                   gpointer user)
+{
+    g_return_val_if_fail(spec != NULL && cb != NULL, NULL);
+    UiLoad *l = load_new(pcap_path, cb, user);
+    l->live = ui_live_spec_copy(spec);
+    l->stats.keep_calls = spec->keep_calls;
+    l->posted = l->stats;
+    l->queue = g_async_queue_new_full(live_item_free);
     l->thread = g_thread_new("sipladder-load", worker, l);
     return l;
 }
@@ -361,12 +768,39 @@ ui_load_cancel(UiLoad *l)
 }
 
 void
+ui_load_stop(UiLoad *l)
+{
+    if (!l->live)
+        return;
+    g_mutex_lock(&l->lock);
+    g_atomic_int_set(&l->stop, 1);
+    if (l->source)
+        cap_source_stop(l->source);
+    g_mutex_unlock(&l->lock);
+}
+
+gboolean
+ui_load_is_live(const UiLoad *l)
+{
+    return l->live != NULL;
+}
+
+void
+ui_load_live_stats(UiLoad *l, UiLiveStats *out)
+{
+    *out = l->posted;
+}
+
+void
 ui_load_free(UiLoad *l)
 {
     if (!l)
         return;
     g_atomic_int_set(&l->cancel, 1);
     g_atomic_int_set(&l->detached, 1);
+    ui_load_stop(l); /* a capture waiting for packets ends too */
+    if (l->live && l->path)
+        g_unlink(l->path); /* now: the worker may outlive the program; writes go nowhere */
     /* no join: closing a tab must not wait for the engine to finish; the
      * worker drops its own reference when it ends */
     if (l->thread) {
@@ -404,4 +838,87 @@ CorrLoad *
 ui_load_result(UiLoad *l)
 {
     return ui_load_is_done(l) ? l->load : NULL;
+}
+
+/* ------------------------------------------------------------ saving a capture */
+
+typedef struct {
+    UiLoad *load;
+    char *dest;
+    uint64_t bytes, frames;
+} CopyJob;
+
+static void
+copy_job_free(gpointer p)
+{
+    CopyJob *j = p;
+    load_unref(j->load);
+    g_free(j->dest);
+    g_free(j);
+}
+
+static void
+copy_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel)
+{
+    CopyJob *j = data;
+    FILE *in = g_fopen(j->load->path, "rb");
+    if (!in) {
+        int e = errno;
+        g_task_return_new_error(task, SL_IO_ERROR, SL_IO_ERROR_OPEN, "Cannot read %s: %s",
+                                j->load->path, g_strerror(e));
+        return;
+    }
+    FILE *out = g_fopen(j->dest, "wb");
+    if (!out) {
+        int e = errno;
+        fclose(in);
+        g_task_return_new_error(task, SL_IO_ERROR, SL_IO_ERROR_WRITE, "Cannot write %s: %s",
+                                j->dest, g_strerror(e));
+        return;
+    }
+    char buf[65536];
+    uint64_t left = j->bytes;
+    bool ok = true;
+    while (left && ok) {
+        size_t n = fread(buf, 1, MIN(left, sizeof buf), in);
+        ok = n > 0 && fwrite(buf, 1, n, out) == n;
+        left -= n;
+    }
+    int e = errno;
+    ok = fclose(out) == 0 && ok;
+    fclose(in);
+    if (!ok) {
+        g_task_return_new_error(task, SL_IO_ERROR, SL_IO_ERROR_WRITE, "Cannot write %s: %s",
+                                j->dest, g_strerror(e));
+        return;
+    }
+    g_task_return_int(task, (gssize)j->frames);
+}
+
+void
+ui_load_save_capture_async(UiLoad *l, const char *dest, GAsyncReadyCallback done, gpointer user)
+{
+    g_autoptr(GTask) task = g_task_new(NULL, NULL, done, user);
+    g_mutex_lock(&l->lock);
+    uint64_t bytes = l->stats.saved_bytes, frames = l->stats.saved_frames;
+    g_mutex_unlock(&l->lock);
+    if (!l->live || !l->path || frames == 0) {
+        g_task_return_new_error(task, SL_IO_ERROR, SL_IO_ERROR_WRITE,
+                                l->live && l->path ? "No packet has been captured yet"
+                                                   : "This capture keeps no file to save");
+        return;
+    }
+    CopyJob *j = g_new0(CopyJob, 1);
+    j->load = load_ref(l); /* the capture file stays while it is copied */
+    j->dest = g_strdup(dest);
+    j->bytes = bytes;
+    j->frames = frames;
+    g_task_set_task_data(task, j, copy_job_free);
+    g_task_run_in_thread(task, copy_thread);
+}
+
+gint64
+ui_load_save_capture_finish(GAsyncResult *res, GError **error)
+{
+    return g_task_propagate_int(G_TASK(res), error);
 }

@@ -1,18 +1,27 @@
-/* sipladder GUI: loading one capture on a worker thread.
+/* sipladder GUI: loading one capture on a worker thread, from a file or
+ * from a live source (an interface or a HEP listener).
  *
  * The correlation engine is not thread-safe, so the worker owns it (and
  * the loader's stream tables) until the load ends: meanwhile the main
  * thread only gets snapshots (UiCallRow), coalesced and posted to the
  * main context at most every UI_LOAD_POST_MS, and progress. When the
  * done callback runs, the worker has exited and the engine belongs to the
- * main thread (ui_load_engine). */
+ * main thread (ui_load_engine).
+ *
+ * A live source is read by a capture thread of its own, which pushes
+ * copies of the frames into a GAsyncQueue (STYLE.md section 8); the worker
+ * reads the queue, so that even when no packet comes it posts what
+ * changed, the figures (UiLiveStats), and evicts finished calls beyond
+ * UiLiveSpec.keep_calls. Every frame goes to a pcap file as well, which
+ * ui_load_save_capture_async copies. */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "corr-load.h"
 #include "corr.h"
 #include "ui-filter.h"
+#include "ui-live.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +34,8 @@ typedef struct {
     guint id;
     CorrKind kind;
     bool removed;       /* merged into another call */
+    bool evicted;       /* freed by corr_engine_evict (live captures): only
+                         * this row is left; its key was the freed call */
     SlTime start;
     char *caller, *caller_display, *callee, *callee_display;
     char *state;
@@ -53,12 +64,34 @@ typedef struct {
     void (*warning)(UiLoad *load, CorrLoadWarnKind kind, const char *text, gpointer user_data);
     /* The worker has exited; the engine is the main thread's now. */
     void (*done)(UiLoad *load, gpointer user_data);
+    /* Live sources: the figures changed (borrowed for the call). */
+    void (*live)(UiLoad *load, const UiLiveStats *stats, gpointer user_data);
 } UiLoadCallbacks;
 
 /* Starts loading @path (copied). Caller owns the result (ui_load_free). */
 UiLoad *ui_load_start(const char *path, const UiLoadCallbacks *cb, gpointer user_data);
+/* Starts capturing from what @spec says (copied). The worker opens the
+ * source (failing that, a CORR_LOAD_WARN_OPEN warning, and the load ends
+ * with no input), writes every frame to @pcap_path (created at the first
+ * frame; NULL: not written) and reads until ui_load_stop(). Rows of calls
+ * evicted from memory come with evicted set, before any later row that
+ * may reuse their key. */
+UiLoad *ui_load_start_live(const UiLiveSpec *spec, const char *pcap_path,
+                           const UiLoadCallbacks *cb, gpointer user_data);
 /* Asks the worker to stop; what it read stays (done still follows). */
 void ui_load_cancel(UiLoad *l);
+/* Live: ends the capture (cap_source_stop); the worker reads what was
+ * captured, finishes the load and calls done. Nothing for files. */
+void ui_load_stop(UiLoad *l);
+gboolean ui_load_is_live(const UiLoad *l);
+/* Live: the latest figures posted (main thread). */
+void ui_load_live_stats(UiLoad *l, UiLiveStats *out);
+/* Live: copies what was captured so far (every frame flushed to the
+ * capture file; all of them once stopped) to @dest on a worker thread;
+ * the finish gives the packet count, or -1 with @error set. */
+void ui_load_save_capture_async(UiLoad *l, const char *dest, GAsyncReadyCallback done,
+                                gpointer user_data);
+gint64 ui_load_save_capture_finish(GAsyncResult *res, GError **error);
 /* Cancels and drops pending callbacks; the worker frees what is left
  * when it ends (no waiting here). */
 void ui_load_free(UiLoad *l);

@@ -24,7 +24,9 @@ ui_prefs_default_path(void)
 void
 ui_prefs_load(UiPrefs *p, const char *path, GError **error)
 {
-    *p = (UiPrefs){ .merge_ip = false, .time_format = UI_TIME_ABSOLUTE };
+    *p = (UiPrefs){ .merge_ip = false,
+                    .time_format = UI_TIME_ABSOLUTE,
+                    .keep_calls = UI_LIVE_KEEP_CALLS };
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GError) err = NULL;
     if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &err)) {
@@ -40,6 +42,10 @@ ui_prefs_load(UiPrefs *p, const char *path, GError **error)
     p->aliases_file = g_key_file_get_string(kf, GROUP, "aliases-file", NULL);
     if (p->aliases_file && !*p->aliases_file)
         g_clear_pointer(&p->aliases_file, g_free);
+    g_autoptr(GError) kerr = NULL;
+    guint64 keep = g_key_file_get_uint64(kf, GROUP, "keep-calls", &kerr);
+    if (!kerr)
+        p->keep_calls = (guint)MIN(keep, G_MAXUINT);
 }
 
 bool
@@ -49,6 +55,7 @@ ui_prefs_save(const UiPrefs *p, const char *path, GError **error)
     g_key_file_set_boolean(kf, GROUP, "merge-ports-by-ip", p->merge_ip);
     g_key_file_set_string(kf, GROUP, "time-format", ui_time_format_name(p->time_format));
     g_key_file_set_string(kf, GROUP, "aliases-file", p->aliases_file ? p->aliases_file : "");
+    g_key_file_set_uint64(kf, GROUP, "keep-calls", p->keep_calls);
     g_autofree char *dir = g_path_get_dirname(path);
     if (g_mkdir_with_parents(dir, 0700) != 0) {
         int e = errno;

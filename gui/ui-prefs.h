@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "ladder.h"
+#include "ui-live.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,7 @@ typedef struct {
     bool merge_ip;        /* ladder: one column per IP address */
     UiTimeFormat time_format; /* of the call list's start column */
     char *aliases_file;   /* "ADDR=NAME" lines for column titles; NULL for none */
+    guint keep_calls;     /* live captures: finished calls kept in memory (0: all) */
 } UiPrefs;
 
 /* The default file: $XDG_CONFIG_HOME/sipladder/sipladder.ini (caller owns). */

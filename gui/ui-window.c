@@ -2,6 +2,7 @@
 #include "ui-window.h"
 
 #include "ui-app.h"
+#include "ui-capture-dialog.h"
 #include "ui-save.h"
 
 struct _UiWindow {
@@ -84,14 +85,25 @@ ui_window_count_captures(UiWindow *w)
 }
 
 static void
+enable_action(UiWindow *w, const char *name, gboolean on)
+{
+    GAction *a = g_action_map_lookup_action(G_ACTION_MAP(w), name);
+    if (a)
+        g_simple_action_set_enabled(G_SIMPLE_ACTION(a), on);
+}
+
+/* The title, and the capture actions that fit the tab shown. */
+static void
 update_title(UiWindow *w)
 {
     if (gtk_widget_in_destruction(GTK_WIDGET(w)))
         return;
     UiCapture *c = ui_window_get_capture(w);
-    g_autofree char *base = c ? g_path_get_basename(ui_capture_get_path(c)) : NULL;
-    gtk_header_bar_set_subtitle(GTK_HEADER_BAR(w->header), base);
+    gtk_header_bar_set_subtitle(GTK_HEADER_BAR(w->header), c ? ui_capture_get_title(c) : NULL);
     gtk_stack_set_visible_child_name(GTK_STACK(w->stack), c ? "captures" : "empty");
+    enable_action(w, "capture-stop", c && ui_capture_is_capturing(c));
+    enable_action(w, "capture-save", c && ui_capture_is_live(c));
+    enable_action(w, "capture-save-to", c && ui_capture_is_live(c));
 }
 
 static void
@@ -116,10 +128,18 @@ on_capture_warning(UiCapture *c, int kind, const char *text, UiWindow *w)
 }
 
 static void
+on_capture_notice(UiCapture *c, const char *text, UiWindow *w)
+{
+    ui_window_show_message(w, GTK_MESSAGE_INFO, text);
+}
+
+static void
 on_capture_loaded(UiCapture *c, UiWindow *w)
 {
     if (!ui_capture_was_opened(c))
         close_capture(w, c); /* the error bar says why */
+    else
+        update_title(w); /* a capture that stopped */
 }
 
 static void
@@ -128,6 +148,34 @@ on_tab_close(GtkButton *b, UiCapture *c)
     GtkWidget *top = gtk_widget_get_toplevel(GTK_WIDGET(c));
     if (UI_IS_WINDOW(top))
         close_capture(UI_WINDOW(top), c);
+}
+
+/* A new tab for @c, shown. */
+static void
+add_tab(UiWindow *w, UiCapture *c, const char *tooltip)
+{
+    g_signal_connect_object(c, "warning", G_CALLBACK(on_capture_warning), w, 0);
+    g_signal_connect_object(c, "loaded", G_CALLBACK(on_capture_loaded), w, 0);
+    g_signal_connect_object(c, "notice", G_CALLBACK(on_capture_notice), w, 0);
+    GtkWidget *tab = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 4);
+    if (ui_capture_is_live(c)) {
+        GtkWidget *icon = gtk_image_new_from_icon_name("media-record-symbolic",
+                                                       GTK_ICON_SIZE_MENU);
+        gtk_box_pack_start(GTK_BOX(tab), icon, FALSE, FALSE, 0);
+    }
+    GtkWidget *label = gtk_label_new(ui_capture_get_title(c));
+    gtk_widget_set_tooltip_text(label, tooltip);
+    GtkWidget *close = gtk_button_new_from_icon_name("window-close-symbolic", GTK_ICON_SIZE_MENU);
+    gtk_button_set_relief(GTK_BUTTON(close), GTK_RELIEF_NONE);
+    gtk_widget_set_tooltip_text(close, "Close (Ctrl+W)");
+    g_signal_connect_object(close, "clicked", G_CALLBACK(on_tab_close), c, 0);
+    gtk_box_pack_start(GTK_BOX(tab), label, TRUE, TRUE, 0);
+    gtk_box_pack_start(GTK_BOX(tab), close, FALSE, FALSE, 0);
+    gtk_widget_show_all(tab);
+    int page = gtk_notebook_append_page(GTK_NOTEBOOK(w->notebook), GTK_WIDGET(c), tab);
+    gtk_notebook_set_tab_reorderable(GTK_NOTEBOOK(w->notebook), GTK_WIDGET(c), TRUE);
+    gtk_notebook_set_current_page(GTK_NOTEBOOK(w->notebook), page);
+    update_title(w);
 }
 
 UiCapture *
@@ -142,25 +190,23 @@ ui_window_open(UiWindow *w, GFile *file)
     }
     GtkApplication *app = gtk_window_get_application(GTK_WINDOW(w));
     UiCapture *c = ui_capture_new(path, ui_app_get_prefs(UI_APP(app)));
-    g_signal_connect_object(c, "warning", G_CALLBACK(on_capture_warning), w, 0);
-    g_signal_connect_object(c, "loaded", G_CALLBACK(on_capture_loaded), w, 0);
-    GtkWidget *tab = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 4);
-    g_autofree char *base = g_path_get_basename(path);
-    GtkWidget *label = gtk_label_new(base);
-    gtk_widget_set_tooltip_text(label, path);
-    GtkWidget *close = gtk_button_new_from_icon_name("window-close-symbolic", GTK_ICON_SIZE_MENU);
-    gtk_button_set_relief(GTK_BUTTON(close), GTK_RELIEF_NONE);
-    gtk_widget_set_tooltip_text(close, "Close (Ctrl+W)");
-    g_signal_connect_object(close, "clicked", G_CALLBACK(on_tab_close), c, 0);
-    gtk_box_pack_start(GTK_BOX(tab), label, TRUE, TRUE, 0);
-    gtk_box_pack_start(GTK_BOX(tab), close, FALSE, FALSE, 0);
-    gtk_widget_show_all(tab);
-    int page = gtk_notebook_append_page(GTK_NOTEBOOK(w->notebook), GTK_WIDGET(c), tab);
-    gtk_notebook_set_tab_reorderable(GTK_NOTEBOOK(w->notebook), GTK_WIDGET(c), TRUE);
-    gtk_notebook_set_current_page(GTK_NOTEBOOK(w->notebook), page);
-    update_title(w);
+    add_tab(w, c, path);
     g_autofree char *uri = g_file_get_uri(file);
     gtk_recent_manager_add_item(gtk_recent_manager_get_default(), uri);
+    return c;
+}
+
+UiCapture *
+ui_window_start_capture(UiWindow *w, const UiLiveSpec *spec)
+{
+    GtkApplication *app = gtk_window_get_application(GTK_WINDOW(w));
+    UiCapture *c = ui_capture_new_live(spec, ui_app_get_prefs(UI_APP(app)));
+    g_autofree char *tip = spec->kind == UI_LIVE_HEP
+                               ? g_strdup_printf("HEP listener on %s", spec->name)
+                           : spec->filter ? g_strdup_printf("Capture on %s, filter: %s",
+                                                            spec->name, spec->filter)
+                                          : g_strdup_printf("Capture on %s", spec->name);
+    add_tab(w, c, tip);
     return c;
 }
 
@@ -273,6 +319,84 @@ on_save_pcap(GSimpleAction *a, GVariant *param, gpointer w)
     ask_save_path(w, "Save Calls as pcap", "calls.pcap", patterns, save_pcap_to);
 }
 
+/* ------------------------------------------------------------ capture actions */
+
+static void
+on_capture_dialog_response(GtkDialog *d, int response, UiWindow *w)
+{
+    if (response == GTK_RESPONSE_ACCEPT) {
+        g_autoptr(UiLiveSpec) spec = ui_capture_dialog_get_spec(UI_CAPTURE_DIALOG(d));
+        if (!spec)
+            return; /* not valid yet: the dialog says why */
+        ui_window_start_capture(w, spec);
+    }
+    gtk_widget_destroy(GTK_WIDGET(d));
+}
+
+static void
+on_capture_start(GSimpleAction *a, GVariant *param, gpointer w)
+{
+    GtkApplication *app = gtk_window_get_application(GTK_WINDOW(w));
+    GtkWidget *d = ui_capture_dialog_new(UI_APP(app), GTK_WINDOW(w));
+    g_signal_connect_object(d, "response", G_CALLBACK(on_capture_dialog_response), w, 0);
+    gtk_widget_show(d);
+}
+
+static void
+on_capture_stop(GSimpleAction *a, GVariant *param, gpointer w)
+{
+    UiCapture *c = ui_window_get_capture(w);
+    if (c && ui_capture_is_capturing(c))
+        ui_capture_stop(c);
+}
+
+static void
+on_capture_saved(GObject *src, GAsyncResult *res, gpointer data)
+{
+    g_autoptr(UiWindow) w = data;
+    g_autoptr(GError) error = NULL;
+    gint64 n = ui_load_save_capture_finish(res, &error);
+    if (n < 0) {
+        ui_window_show_message(w, GTK_MESSAGE_ERROR, error->message);
+        return;
+    }
+    g_autofree char *msg = g_strdup_printf("Saved %" G_GINT64_FORMAT " packets.", n);
+    ui_window_show_message(w, GTK_MESSAGE_INFO, msg);
+}
+
+static void
+capture_save_to(UiWindow *w, const char *path)
+{
+    UiCapture *c = current_or_warn(w);
+    if (!c)
+        return;
+    if (!ui_capture_is_live(c)) {
+        ui_window_show_message(w, GTK_MESSAGE_INFO,
+                               "This tab is a file: save its calls with Ctrl+S.");
+        return;
+    }
+    ui_capture_save_capture(c, path, on_capture_saved, g_object_ref(w));
+}
+
+static void
+on_capture_save_to(GSimpleAction *a, GVariant *param, gpointer w)
+{
+    capture_save_to(w, g_variant_get_string(param, NULL));
+}
+
+static void
+on_capture_save(GSimpleAction *a, GVariant *param, gpointer w)
+{
+    UiCapture *c = current_or_warn(w);
+    if (!c)
+        return;
+    static const char *const patterns[] = { "pcap capture", "*.pcap", NULL };
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
+    g_autofree char *name = g_strdup_printf("capture-%s.pcap", stamp);
+    ask_save_path(w, "Save Captured Packets", name, patterns, capture_save_to);
+}
+
 static void
 on_copy_message(GSimpleAction *a, GVariant *param, gpointer w)
 {
@@ -324,6 +448,10 @@ static const GActionEntry win_actions[] = {
     { "save-pcap", on_save_pcap, NULL, NULL, NULL, { 0 } },
     { "save-pcap-to", on_save_pcap_to, "s", NULL, NULL, { 0 } },
     { "copy-message", on_copy_message, NULL, NULL, NULL, { 0 } },
+    { "capture-start", on_capture_start, NULL, NULL, NULL, { 0 } },
+    { "capture-stop", on_capture_stop, NULL, NULL, NULL, { 0 } },
+    { "capture-save", on_capture_save, NULL, NULL, NULL, { 0 } },
+    { "capture-save-to", on_capture_save_to, "s", NULL, NULL, { 0 } },
     { "close", on_close, NULL, NULL, NULL, { 0 } },
     { "zoom-in", on_zoom_in, NULL, NULL, NULL, { 0 } },
     { "zoom-out", on_zoom_out, NULL, NULL, NULL, { 0 } },

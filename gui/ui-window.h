@@ -1,8 +1,10 @@
 /* sipladder GUI: UiWindow, the main window: header bar, an error bar, and
- * a notebook with one UiCapture per open file. Window actions: export,
- * export-to(s), save-pcap, save-pcap-to(s), copy-message, close, zoom-in,
- * zoom-out, zoom-reset (the -to forms take a path: tests and scripts use
- * them instead of a file chooser). */
+ * a notebook with one UiCapture per open file or live capture. Window
+ * actions: export, export-to(s), save-pcap, save-pcap-to(s), copy-message,
+ * close, zoom-in, zoom-out, zoom-reset, capture-start (the capture
+ * dialog), capture-stop, capture-save, capture-save-to(s) (every packet
+ * of the live capture shown; the -to forms take a path: tests and scripts
+ * use them instead of a file chooser). */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -17,6 +19,8 @@ G_DECLARE_FINAL_TYPE(UiWindow, ui_window, UI, WINDOW, GtkApplicationWindow)
 UiWindow *ui_window_new(GtkApplication *app);
 /* Opens @file in a new tab (and the recent files list); returns the tab. */
 UiCapture *ui_window_open(UiWindow *w, GFile *file);
+/* Starts capturing as @spec says in a new tab; returns the tab. */
+UiCapture *ui_window_start_capture(UiWindow *w, const UiLiveSpec *spec);
 /* The tab shown, or NULL. */
 UiCapture *ui_window_get_capture(UiWindow *w);
 guint ui_window_count_captures(UiWindow *w);

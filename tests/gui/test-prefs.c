@@ -12,7 +12,10 @@ test_roundtrip(void)
     g_autofree char *aliases = g_build_filename(dir, "aliases.txt", NULL);
     g_assert_true(g_file_set_contents(aliases, "10.0.0.10=phone\n10.0.0.20:5060 b2bua\n", -1,
                                       NULL));
-    UiPrefs p = { .merge_ip = true, .time_format = UI_TIME_RELATIVE, .aliases_file = aliases };
+    UiPrefs p = { .merge_ip = true,
+                  .time_format = UI_TIME_RELATIVE,
+                  .aliases_file = aliases,
+                  .keep_calls = 0 };
     g_autoptr(GError) error = NULL;
     g_assert_true(ui_prefs_save(&p, path, &error)); /* makes the folder */
     g_assert_no_error(error);
@@ -22,6 +25,7 @@ test_roundtrip(void)
     g_assert_true(q.merge_ip);
     g_assert_cmpint(q.time_format, ==, UI_TIME_RELATIVE);
     g_assert_cmpstr(q.aliases_file, ==, aliases);
+    g_assert_cmpuint(q.keep_calls, ==, 0); /* 0 (keep every call) is not the default */
     LadderOptions o;
     ui_prefs_ladder_options(&q, &o, &error);
     g_assert_no_error(error);
@@ -47,6 +51,7 @@ test_missing_and_broken(void)
     g_assert_false(p.merge_ip);
     g_assert_cmpint(p.time_format, ==, UI_TIME_ABSOLUTE);
     g_assert_null(p.aliases_file);
+    g_assert_cmpuint(p.keep_calls, ==, UI_LIVE_KEEP_CALLS);
     g_autofree char *dir = g_dir_make_tmp("sl-prefs-XXXXXX", NULL);
     g_autofree char *path = g_build_filename(dir, "sipladder.ini", NULL);
     g_assert_true(g_file_set_contents(path, "this is [not a key file\n", -1, NULL));
@@ -54,10 +59,12 @@ test_missing_and_broken(void)
     g_assert_nonnull(error); /* said, and the defaults */
     g_assert_cmpint(p.time_format, ==, UI_TIME_ABSOLUTE);
     g_clear_error(&error);
-    g_assert_true(g_file_set_contents(path, "[sipladder]\ntime-format=bogus\n", -1, NULL));
+    g_assert_true(g_file_set_contents(path, "[sipladder]\ntime-format=bogus\nkeep-calls=many\n",
+                                      -1, NULL));
     ui_prefs_load(&p, path, &error);
     g_assert_no_error(error);
     g_assert_cmpint(p.time_format, ==, UI_TIME_ABSOLUTE);
+    g_assert_cmpuint(p.keep_calls, ==, UI_LIVE_KEEP_CALLS);
     g_unlink(path);
     g_rmdir(dir);
 }

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "gui-test.h"
 #include "ui-app.h"
 #include "ui-prefs-dialog.h"
 #include "ui-window.h"
@@ -32,42 +33,10 @@ static const Sample samples[] = {
     { "failures.pcap", 4, 0, 1, 8, 0, NULL },
 };
 
-static char *
-sample_path(const char *name)
-{
-    const char *root = g_getenv("SL_SOURCE_DIR");
-    return g_build_filename(root ? root : ".", "samples", name, NULL);
-}
-
-static gboolean
-on_timeout(gpointer flag)
-{
-    *(gboolean *)flag = TRUE;
-    return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @cond(@data) holds; fails after 60 s. */
-static void
-wait_until(gboolean (*cond)(gpointer), gpointer data)
-{
-    gboolean expired = FALSE;
-    guint id = g_timeout_add_seconds(60, on_timeout, &expired);
-    while (!cond(data) && !expired)
-        g_main_context_iteration(NULL, TRUE);
-    g_assert_false(expired);
-    g_source_remove(id);
-}
-
 static gboolean
 is_loaded(gpointer c)
 {
     return ui_capture_is_loaded(c);
-}
-
-static gboolean
-no_pending_events(gpointer unused)
-{
-    return !g_main_context_pending(NULL);
 }
 
 static UiWindow *
@@ -86,58 +55,9 @@ open_and_wait(UiWindow *w, const char *path)
     UiCapture *c = ui_window_open(w, f);
     g_assert_nonnull(c);
     g_object_ref(c);
-    wait_until(is_loaded, c);
-    wait_until(no_pending_events, NULL);
+    gui_test_wait_until(is_loaded, c);
+    gui_test_wait_until(gui_test_no_pending_events, NULL);
     return c;
-}
-
-static gboolean
-on_drawn(GtkWidget *w, cairo_t *cr, gpointer flag)
-{
-    *(gboolean *)flag = TRUE;
-    return FALSE;
-}
-
-static gboolean
-flag_set(gpointer flag)
-{
-    return *(gboolean *)flag;
-}
-
-/* Waits until @widget has been laid out and drawn on screen. */
-static void
-wait_drawn(GtkWidget *widget)
-{
-    gboolean drawn = FALSE;
-    gulong id = g_signal_connect(widget, "draw", G_CALLBACK(on_drawn), &drawn);
-    gtk_widget_queue_draw(widget);
-    wait_until(flag_set, &drawn);
-    g_signal_handler_disconnect(widget, id);
-}
-
-/* Saves what the X server shows of @widget as a PNG at @path. */
-static void
-save_png(GtkWidget *widget, const char *path)
-{
-    wait_drawn(widget);
-    gdk_display_sync(gtk_widget_get_display(widget));
-    GtkAllocation a;
-    gtk_widget_get_allocation(widget, &a);
-    g_assert_cmpint(a.width, >, 10);
-    g_assert_cmpint(a.height, >, 10);
-    GdkWindow *win = gtk_widget_get_window(widget);
-    int x = 0, y = 0;
-    if (gtk_widget_get_has_window(widget) && gtk_widget_is_toplevel(widget)) {
-        a.width = gdk_window_get_width(win);
-        a.height = gdk_window_get_height(win);
-    } else {
-        x = a.x;
-        y = a.y;
-    }
-    g_autoptr(GdkPixbuf) pb = gdk_pixbuf_get_from_window(win, x, y, a.width, a.height);
-    g_assert_nonnull(pb);
-    g_autoptr(GError) error = NULL;
-    g_assert_true(gdk_pixbuf_save(pb, path, "png", &error, NULL));
 }
 
 static guint
@@ -153,7 +73,7 @@ static void
 test_sample(gconstpointer data)
 {
     const Sample *s = data;
-    g_autofree char *path = sample_path(s->file);
+    g_autofree char *path = gui_test_sample_path(s->file);
     UiWindow *w = new_window();
     UiCapture *c = open_and_wait(w, path);
     g_assert_null(ui_window_get_message(w));
@@ -236,14 +156,14 @@ test_sample(gconstpointer data)
     g_assert_cmpuint(count_substr(svg, "class=\"message\""), ==, s->arrows);
     g_assert_nonnull(strstr(svg, ">INVITE</text>"));
     if (s->shot && shots_dir) {
-        wait_until(no_pending_events, NULL);
+        gui_test_wait_until(gui_test_no_pending_events, NULL);
         g_autofree char *png = g_strdup_printf("%s/%s.png", shots_dir, s->shot);
-        save_png(GTK_WIDGET(w), png);
+        gui_test_save_png(GTK_WIDGET(w), png);
         g_autofree char *lpng = g_strdup_printf("%s/%s-ladder.png", shots_dir, s->shot);
-        save_png(GTK_WIDGET(v), lpng);
+        gui_test_save_png(GTK_WIDGET(v), lpng);
         ui_capture_show_detail(c, 1);
         g_autofree char *mpng = g_strdup_printf("%s/%s-media.png", shots_dir, s->shot);
-        save_png(GTK_WIDGET(w), mpng);
+        gui_test_save_png(GTK_WIDGET(w), mpng);
         ui_capture_show_detail(c, 0);
     }
     g_object_unref(c);
@@ -254,7 +174,7 @@ test_sample(gconstpointer data)
 static void
 test_truncated(void)
 {
-    g_autofree char *path = sample_path("flow4-b2bua.pcap");
+    g_autofree char *path = gui_test_sample_path("flow4-b2bua.pcap");
     g_autofree char *bytes = NULL;
     g_assert_true(g_file_get_contents(path, &bytes, NULL, NULL));
     g_autofree char *cut = g_build_filename(tmp_dir, "cut-b2bua.pcap", NULL);
@@ -273,7 +193,7 @@ test_truncated(void)
     g_assert_cmpuint(l->arrows->len, ==, 6);
     if (shots_dir) {
         g_autofree char *png = g_strdup_printf("%s/truncated.png", shots_dir);
-        save_png(GTK_WIDGET(w), png);
+        gui_test_save_png(GTK_WIDGET(w), png);
     }
     g_object_unref(c);
     gtk_widget_destroy(GTK_WIDGET(w));
@@ -283,7 +203,7 @@ test_truncated(void)
 static void
 test_not_a_capture(void)
 {
-    g_autofree char *path = sample_path("README.md");
+    g_autofree char *path = gui_test_sample_path("README.md");
     UiWindow *w = new_window();
     UiCapture *c = open_and_wait(w, path);
     const char *msg = ui_window_get_message(w);
@@ -305,12 +225,12 @@ saved_or_failed(gpointer w)
 static void
 test_save_pcap(void)
 {
-    g_autofree char *path = sample_path("flow4-b2bua.pcap");
+    g_autofree char *path = gui_test_sample_path("flow4-b2bua.pcap");
     UiWindow *w = new_window();
     UiCapture *c = open_and_wait(w, path);
     g_autofree char *out = g_build_filename(tmp_dir, "saved.pcap", NULL);
     g_action_group_activate_action(G_ACTION_GROUP(w), "save-pcap-to", g_variant_new_string(out));
-    wait_until(saved_or_failed, w);
+    gui_test_wait_until(saved_or_failed, w);
     g_assert_true(g_str_has_prefix(ui_window_get_message(w), "Saved "));
     /* the new file holds the call's 14 messages and its RTP */
     char *files[] = { out, NULL };
@@ -332,8 +252,8 @@ test_save_pcap(void)
 static void
 test_zoom_and_tabs(void)
 {
-    g_autofree char *a = sample_path("flow1-direct.pcap");
-    g_autofree char *b = sample_path("flow2-proxy.pcap");
+    g_autofree char *a = gui_test_sample_path("flow1-direct.pcap");
+    g_autofree char *b = gui_test_sample_path("flow2-proxy.pcap");
     UiWindow *w = new_window();
     UiCapture *ca = open_and_wait(w, a);
     UiCapture *cb = open_and_wait(w, b);

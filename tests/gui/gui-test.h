@@ -1,0 +1,24 @@
+/* GUI tests: what test-window.c and test-capture.c share: running the main
+ * loop until a condition holds, and screenshots of what the X server shows. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* samples/@name under $SL_SOURCE_DIR (caller owns). */
+char *gui_test_sample_path(const char *name);
+/* Runs the main loop until @cond(@data) holds; fails after @seconds. */
+void gui_test_wait_until_for(gboolean (*cond)(gpointer), gpointer data, guint seconds);
+/* The same within 60 s. */
+void gui_test_wait_until(gboolean (*cond)(gpointer), gpointer data);
+/* A condition: the main context has nothing left to do. */
+gboolean gui_test_no_pending_events(gpointer unused);
+/* Runs the main loop for @ms milliseconds. */
+void gui_test_run_for(guint ms);
+/* Waits until @widget has been laid out and drawn on screen. */
+void gui_test_wait_drawn(GtkWidget *widget);
+/* Saves what the X server shows of @widget as a PNG at @path. */
+void gui_test_save_png(GtkWidget *widget, const char *path);
+
+G_END_DECLS
