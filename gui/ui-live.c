@@ -128,10 +128,10 @@ ui_live_stats_format(const char *title, const UiLiveStats *st)
     if (st->source.ignored)
         g_string_append_printf(s, " · %" G_GUINT64_FORMAT " HEP %s of other types ignored",
                                st->source.ignored, plural(st->source.ignored, "packet", "packets"));
-    if (st->queue_dropped)
+    if (st->source.queue_dropped)
         g_string_append_printf(s, " · %" G_GUINT64_FORMAT
                                " dropped by sipladder (analysis behind)",
-                               st->queue_dropped);
+                               st->source.queue_dropped);
     if (st->evicted)
         g_string_append_printf(s, " · %u finished %s evicted (at most %u kept)", st->evicted,
                                plural(st->evicted, "call", "calls"), st->keep_calls);

@@ -64,8 +64,8 @@ typedef struct {
     uint64_t frames;        /* packets analysed (and written to the capture file) */
     uint64_t saved_frames;  /* of them, flushed to the capture file ... */
     uint64_t saved_bytes;   /* ... whose first saved_bytes hold them */
-    CapSourceStats source;  /* kernel received/dropped, malformed HEP */
-    uint64_t queue_dropped; /* dropped by sipladder: the analysis fell behind */
+    CapSourceStats source;  /* kernel received/dropped, malformed HEP, dropped
+                             * by sipladder (its queue was full) */
     guint evicted;          /* finished calls evicted from memory */
     guint keep_calls;       /* the bound that evicted them (0: none) */
 } UiLiveStats;

@@ -11,20 +11,9 @@
 #include "corr-media.h"
 #include "status.h"
 
-/* Frame bytes a live capture may queue for the analysis; beyond, frames
- * are dropped and counted (UiLiveStats.queue_dropped). */
-#define UI_LOAD_QUEUE_BYTES (64u << 20)
 /* Frames between two evictions while packets flow (and at every post
  * after frames came). */
 #define UI_LOAD_EVICT_FRAMES 4096
-
-/* A frame copied by the capture thread, or its last item. */
-typedef struct {
-    CapFrame frame;       /* data points to @data */
-    CapReadResult end;    /* CAP_READ_FRAME, else the source ended: END or ERROR */
-    char *error;          /* with CAP_READ_ERROR */
-    uint8_t data[];
-} LiveItem;
 
 struct UiLoad {
     gint refs;
@@ -49,13 +38,13 @@ struct UiLoad {
     uint64_t done_bytes, total_bytes;
     /* live sources */
     UiLiveSpec *live;      /* NULL for files */
-    CapSource *source;     /* while open (the worker frees it, under lock) */
+    CapSource *source;     /* while open: read by the worker only; set, cleared
+                            * and stopped under lock */
     gint stop;             /* ui_load_stop ran */
-    GAsyncQueue *queue;    /* LiveItem*, from the capture thread */
-    gsize queued_bytes;    /* frame bytes in the queue; under the queue's lock */
     UiLiveStats stats;     /* under lock */
     UiLiveStats posted;    /* main thread: the figures last posted */
-    uint64_t evicted_at;   /* worker: frames read at the last eviction */
+    uint64_t frames;       /* worker: frames analysed */
+    uint64_t evicted_at;   /* worker: frames analysed at the last eviction */
     pcap_t *dead;          /* worker: the capture file being written */
     pcap_dumper_t *dumper;
     bool pcap_failed;
@@ -98,8 +87,6 @@ load_unref(gpointer p)
         g_hash_table_destroy(l->dirty);
     g_ptr_array_unref(l->unsent);
     ui_live_spec_free(l->live);
-    if (l->queue)
-        g_async_queue_unref(l->queue);
     g_main_context_unref(l->context);
     g_mutex_clear(&l->lock);
     g_free(l);
@@ -405,71 +392,14 @@ post_live(UiLoad *l, bool force)
     post(l, m);
 }
 
-/* ------------------------------------------------------------ live sources */
-
-static void
-live_item_free(gpointer p)
-{
-    LiveItem *it = p;
-    g_free(it->error);
-    g_free(it);
-}
-
-/* The capture thread: reads the source (the only thread that does, as
- * cap_source_stats asks) and queues copies of its frames. It can take the
- * figures only between two reads: an interface's now and then (each time
- * costs a read of the helper's reports, which come every second), a HEP
- * listener's after every frame (a copy), so that the malformed packets
- * between frames show with the next frame. */
-static gpointer
-capture_thread(gpointer data)
-{
-    UiLoad *l = data;
-    CapSource *src = l->source; /* freed by the worker after joining us */
-    bool every_frame = l->live->kind == UI_LIVE_HEP;
-    gint64 last_stats = 0;
-    for (;;) {
-        CapFrame f;
-        GError *error = NULL;
-        CapReadResult r = cap_source_next(src, &f, &error);
-        gint64 now = g_get_monotonic_time();
-        if (r != CAP_READ_FRAME || every_frame || now - last_stats >= UI_LOAD_POST_MS * 1000) {
-            CapSourceStats st;
-            cap_source_stats(src, &st);
-            g_mutex_lock(&l->lock);
-            l->stats.source = st;
-            g_mutex_unlock(&l->lock);
-            last_stats = now;
-        }
-        if (r != CAP_READ_FRAME) {
-            LiveItem *it = g_new0(LiveItem, 1);
-            it->end = r;
-            it->error = error ? g_strdup(error->message) : NULL;
-            g_clear_error(&error);
-            g_async_queue_push(l->queue, it);
-            return NULL;
-        }
-        LiveItem *it = g_malloc(sizeof *it + f.cap_len);
-        it->frame = f;
-        it->end = CAP_READ_FRAME;
-        it->error = NULL;
-        memcpy(it->data, f.data, f.cap_len);
-        it->frame.data = it->data;
-        g_async_queue_lock(l->queue);
-        bool room = l->queued_bytes + f.cap_len <= UI_LOAD_QUEUE_BYTES;
-        if (room) {
-            l->queued_bytes += f.cap_len;
-            g_async_queue_push_unlocked(l->queue, it);
-        }
-        g_async_queue_unlock(l->queue);
-        if (!room) {
-            live_item_free(it);
-            g_mutex_lock(&l->lock);
-            l->stats.queue_dropped++;
-            g_mutex_unlock(&l->lock);
-        }
-    }
-}
+/* ------------------------------------------------------------ live sources
+ *
+ * The worker reads the source with CapLiveOptions.idle_ms, so that a quiet
+ * line wakes it (the loader's idle_func) as packets do (its frame_func):
+ * between two frames it evicts, posts the rows and takes the figures, which
+ * only the thread that reads the source may do (cap_source_stats). An
+ * interface's frames wait in the source's own bounded queue, filled by its
+ * reader thread; what does not fit is counted (CapSourceStats.queue_dropped). */
 
 static void
 on_evicted(CorrCall *call, gpointer user)
@@ -512,84 +442,44 @@ live_flush(UiLoad *l)
     g_mutex_unlock(&l->lock);
 }
 
-/* Worker: at most every UI_LOAD_POST_MS, the rows and figures. */
+/* Worker, between frames: at most every UI_LOAD_POST_MS, the rows and the
+ * figures. */
 static void
-live_tick(UiLoad *l, uint64_t frames, bool force)
+live_tick(UiLoad *l)
 {
     gint64 now = g_get_monotonic_time();
-    if (!force && now - l->last_post_us < UI_LOAD_POST_MS * 1000)
+    if (now - l->last_post_us < UI_LOAD_POST_MS * 1000)
         return;
-    if (frames != l->evicted_at)
-        live_evict(l, frames);
+    if (l->frames != l->evicted_at)
+        live_evict(l, l->frames);
     post_dirty(l);
     l->last_post_us = now;
     live_flush(l);
+    CapSourceStats st;
+    cap_source_stats(l->source, &st);
     g_mutex_lock(&l->lock);
-    l->stats.frames = frames;
+    l->stats.frames = l->frames;
+    l->stats.source = st;
     g_mutex_unlock(&l->lock);
     post_live(l, false);
 }
 
-/* The loader's source: the frames the capture thread queued. While none
- * comes it still posts what changed. */
-typedef struct {
-    CapSource base;
-    UiLoad *load;
-    LiveItem *cur; /* the frame last returned */
-    bool ended;    /* the capture thread's last item was read */
-} QueueSource;
-
-static CapReadResult
-queue_next(CapSource *base, CapFrame *out, GError **error)
-{
-    QueueSource *q = (QueueSource *)base;
-    UiLoad *l = q->load;
-    g_clear_pointer(&q->cur, live_item_free);
-    if (base->frames - l->evicted_at >= UI_LOAD_EVICT_FRAMES)
-        live_evict(l, base->frames);
-    for (;;) {
-        live_tick(l, base->frames, false);
-        if (g_atomic_int_get(&l->cancel))
-            return CAP_READ_END;
-        g_async_queue_lock(l->queue);
-        LiveItem *it = g_async_queue_timeout_pop_unlocked(l->queue, UI_LOAD_POST_MS * 1000);
-        if (it && it->end == CAP_READ_FRAME)
-            l->queued_bytes -= it->frame.cap_len;
-        g_async_queue_unlock(l->queue);
-        if (!it)
-            continue;
-        if (it->end != CAP_READ_FRAME) {
-            CapReadResult r = it->end;
-            q->ended = true;
-            if (r == CAP_READ_ERROR)
-                g_set_error(error, SL_IO_ERROR, SL_IO_ERROR_READ, "%s",
-                            it->error ? it->error : "the capture failed");
-            live_item_free(it);
-            return r;
-        }
-        q->cur = it;
-        *out = it->frame;
-        out->frame = ++base->frames; /* the record's number in the capture file */
-        return CAP_READ_FRAME;
-    }
-}
-
 static void
-queue_free(CapSource *base)
+on_idle(double quiet_s, gpointer user)
 {
-    /* on the worker's stack: nothing to free */
+    live_tick(user);
 }
 
-static const CapSourceOps queue_ops = {
-    .next = queue_next,
-    .free = queue_free,
-};
-
-/* Every frame read goes to the capture file. */
+/* Every frame read, before it is analysed: now and then the rows, figures
+ * and evictions (of what came before it), then the capture file. */
 static void
 on_frame(const CorrLoadFile *file, const CapFrame *f, gpointer user)
 {
     UiLoad *l = user;
+    if (l->frames - l->evicted_at >= UI_LOAD_EVICT_FRAMES)
+        live_evict(l, l->frames);
+    live_tick(l);
+    l->frames++;
     if (!l->path || l->pcap_failed)
         return;
     if (!l->dumper) {
@@ -612,21 +502,22 @@ on_frame(const CorrLoadFile *file, const CapFrame *f, gpointer user)
     h.ts.tv_usec = (suseconds_t)(f->ts % SL_TIME_SECOND); /* ns: opened with NANO */
     h.caplen = f->cap_len;
     h.len = f->wire_len;
-    pcap_dump((u_char *)l->dumper, &h, f->data);
+    pcap_dump((u_char *)l->dumper, &h, f->data); /* frame k is record k: Save Selected Calls */
     l->written++;
 }
 
 static CapSource *
 live_open(const UiLiveSpec *spec, GError **error)
 {
-    CapLiveOptions o = { .filter = spec->filter };
+    CapLiveOptions o = { .idle_ms = UI_LOAD_POST_MS };
     if (spec->kind == UI_LIVE_HEP)
-        return cap_source_open_hep(spec->name, NULL, error);
+        return cap_source_open_hep(spec->name, &o, error);
+    o.filter = spec->filter;
     return cap_source_open_live(spec->name, &o, error);
 }
 
-/* Worker: opens the source, runs the capture thread, reads its queue
- * until the source ends, and closes the capture file. */
+/* Worker: opens the source, reads it until it ends, and closes the
+ * capture file. */
 static CorrLoad *
 live_load(UiLoad *l, CorrLoadOptions *o)
 {
@@ -645,26 +536,9 @@ live_load(UiLoad *l, CorrLoadOptions *o)
     if (stop)
         cap_source_stop(src); /* stopped while it opened */
     post_live(l, true);
-    GThread *reader = g_thread_new("sipladder-capture", capture_thread, l);
-    QueueSource q = { .base = { .ops = &queue_ops, .name = src->name }, .load = l };
     o->frame_func = on_frame;
-    CorrLoad *ld = corr_load_source(&q.base, o);
-    g_clear_pointer(&q.cur, live_item_free);
-    if (!q.ended) {
-        /* cancelled: end the source and drop what it still queues */
-        cap_source_stop(src);
-        for (LiveItem *it = g_async_queue_pop(l->queue);; it = g_async_queue_pop(l->queue)) {
-            bool last = it->end != CAP_READ_FRAME;
-            live_item_free(it);
-            if (last)
-                break;
-        }
-    }
-    g_thread_join(reader);
-    g_mutex_lock(&l->lock);
-    l->source = NULL;
-    g_mutex_unlock(&l->lock);
-    cap_source_free(src);
+    o->idle_func = on_idle;
+    CorrLoad *ld = corr_load_source(src, o);
     live_flush(l);
     if (l->dumper)
         pcap_dump_close(l->dumper);
@@ -672,11 +546,17 @@ live_load(UiLoad *l, CorrLoadOptions *o)
         pcap_close(l->dead);
     l->dumper = NULL;
     l->dead = NULL;
+    CapSourceStats st;
+    cap_source_stats(src, &st); /* the last figures, the source having ended */
     g_mutex_lock(&l->lock);
+    l->source = NULL;
     l->stats.running = false;
-    l->stats.frames = q.base.frames;
+    l->stats.frames = l->frames;
+    l->stats.source = st;
     l->stats.evicted = corr_engine_evicted(l->engine);
     g_mutex_unlock(&l->lock);
+    cap_source_free(src); /* now: a HEP port is free again at Stop (the load keeps
+                           * its own copy of the source's name) */
     post_unsent(l, true); /* evicted rows the final rows do not hold */
     post_live(l, true);
     return ld;
@@ -756,7 +636,6 @@ ui_load_start_live(const UiLiveSpec *spec, const char *pcap_path, const UiLoadCa
     l->live = ui_live_spec_copy(spec);
     l->stats.keep_calls = spec->keep_calls;
     l->posted = l->stats;
-    l->queue = g_async_queue_new_full(live_item_free);
     l->thread = g_thread_new("sipladder-load", worker, l);
     return l;
 }

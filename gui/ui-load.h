@@ -8,12 +8,12 @@
  * done callback runs, the worker has exited and the engine belongs to the
  * main thread (ui_load_engine).
  *
- * A live source is read by a capture thread of its own, which pushes
- * copies of the frames into a GAsyncQueue (STYLE.md section 8); the worker
- * reads the queue, so that even when no packet comes it posts what
- * changed, the figures (UiLiveStats), and evicts finished calls beyond
- * UiLiveSpec.keep_calls. Every frame goes to a pcap file as well, which
- * ui_load_save_capture_async copies. */
+ * The worker reads a live source with CapLiveOptions.idle_ms (an
+ * interface's frames wait in the source's queue, filled by its capture
+ * thread: STYLE.md section 8), so that even when no packet comes it posts
+ * what changed and the figures (UiLiveStats), and evicts finished calls
+ * beyond UiLiveSpec.keep_calls. Every frame goes to a pcap file as well,
+ * which ui_load_save_capture_async copies. */
 #pragma once
 
 #include <gio/gio.h>

@@ -216,6 +216,14 @@ rows_arrived(gpointer data)
     return r && r->msgs == w->msgs && st.frames == w->frames;
 }
 
+static gboolean
+kernel_shown(gpointer c)
+{
+    UiLiveStats st;
+    ui_capture_get_live_stats(c, &st);
+    return st.source.has_kernel && strstr(ui_capture_get_live_status(c), "kernel: ") != NULL;
+}
+
 /* Loads @path with the core loader: messages and entries of each kind. */
 static void
 load_saved(const char *path, guint *messages, guint *calls, guint *other, SlTime *first)
@@ -322,6 +330,12 @@ test_interface(void)
     const char *status = ui_capture_get_live_status(c);
     g_test_message("%s", status);
     g_assert_true(g_str_has_prefix(status, "Capturing on lo: 9 packets"));
+    /* the kernel's figures (the helper reports them every second) show on
+     * the quiet line too */
+    gui_test_wait_until_for(kernel_shown, c, 5);
+    status = ui_capture_get_live_status(c);
+    g_test_message("%s", status);
+    g_assert_true(g_str_has_prefix(status, "Capturing on lo: 9 packets · kernel: "));
     if (shots_dir) {
         gui_test_wait_until(gui_test_no_pending_events, NULL);
         g_autofree char *png = g_strdup_printf("%s/live-capture.png", shots_dir);
@@ -441,8 +455,8 @@ test_hep(void)
     gui_test_wait_until(started_or_loaded, c);
     g_assert_false(ui_capture_is_loaded(c)); /* HEP needs no privileges */
 
-    /* three calls, 100 s apart in the time HEP carries, and one datagram
-     * that is no HEP */
+    /* three calls, 100 s apart in the time HEP carries, and then one
+     * datagram that is no HEP (counted on the quiet line) */
     struct sockaddr_in sa, to = { .sin_family = AF_INET, .sin_port = htons(port) };
     to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     int fd = udp_socket(0, &sa);
@@ -466,11 +480,9 @@ test_hep(void)
             const void *data = g_bytes_get_data(bytes, &len);
             send_to(fd, &to, data, len);
         }
-        if (k == 0) {
-            static const char junk[] = "HEP3 this is not a HEP packet";
-            send_to(fd, &to, junk, sizeof junk - 1);
-        }
     }
+    static const char junk[] = "HEP3 this is not a HEP packet";
+    send_to(fd, &to, junk, sizeof junk - 1);
     gui_test_wait_until_for(hep_arrived, c, 10);
     const char *status = ui_capture_get_live_status(c);
     g_test_message("%s", status);
@@ -498,6 +510,11 @@ test_hep(void)
     }
     g_action_group_activate_action(G_ACTION_GROUP(w), "capture-stop", NULL);
     gui_test_wait_until(is_loaded, c);
+    /* the port is free again at once */
+    struct sockaddr_in again;
+    int rebound = udp_socket(port, &again);
+    g_assert_cmpint(rebound, >=, 0);
+    close(rebound);
     /* ids: the evicted call took 1, the others follow */
     g_assert_cmpuint(ui_capture_count_rows(c, TRUE), ==, 3);
     for (guint i = 0; i < 3; i++) {

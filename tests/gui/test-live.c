@@ -109,7 +109,7 @@ test_status(void)
     g_assert_cmpstr(b, ==, "Capturing on lo: 12 packets · kernel: 14 received, 0 dropped");
     UiLiveStats h = { .started = true, .frames = 1, .evicted = 3, .keep_calls = 1000 };
     h.source.malformed = 1;
-    h.queue_dropped = 2;
+    h.source.queue_dropped = 2;
     g_autofree char *c = ui_live_stats_format("HEP 0.0.0.0:9060", &h);
     g_assert_cmpstr(c, ==,
                     "Captured on HEP 0.0.0.0:9060: 1 packet · 1 malformed HEP packet dropped · 2 "
