@@ -109,8 +109,7 @@ CorrLoad *corr_load_files(char **files, const CorrLoadOptions *opts);
 /* Reads the live source @src (borrowed: an interface or a HEP listener,
  * or a file) until it ends: its duration or count, or cap_source_stop()
  * from another thread or a signal handler's flag. The rest as for
- * corr_load_files(); the source's name stands for the file, so the
- * source must outlive the result. */
+ * corr_load_files(); the source's name (copied) stands for the file. */
 CorrLoad *corr_load_source(CapSource *src, const CorrLoadOptions *opts);
 void corr_load_free(CorrLoad *l);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CorrLoad, corr_load_free)
