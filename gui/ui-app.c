@@ -22,9 +22,7 @@ ui_app_get_prefs(UiApp *app)
 void
 ui_app_set_prefs(UiApp *app, const UiPrefs *prefs)
 {
-    ui_prefs_clear(&app->prefs);
-    app->prefs = *prefs;
-    app->prefs.aliases_file = g_strdup(prefs->aliases_file);
+    ui_prefs_copy(&app->prefs, prefs);
     g_autoptr(GError) error = NULL;
     if (!ui_prefs_save(&app->prefs, app->prefs_path, &error))
         g_warning("%s", error->message);

@@ -982,9 +982,7 @@ apply_ladder_prefs(UiCapture *c)
 void
 ui_capture_set_prefs(UiCapture *c, const UiPrefs *prefs)
 {
-    ui_prefs_clear(&c->prefs);
-    c->prefs = *prefs;
-    c->prefs.aliases_file = g_strdup(prefs->aliases_file);
+    ui_prefs_copy(&c->prefs, prefs);
     for (int i = 0; i < 2; i++) {
         GHashTableIter it;
         gpointer key, iter;
@@ -1153,7 +1151,7 @@ ui_capture_new(const char *path, const UiPrefs *prefs)
     c->path = g_strdup(path);
     c->title = g_path_get_basename(path);
     ui_capture_set_prefs(c, prefs);
-    c->load = ui_load_start(path, &load_callbacks, c);
+    c->load = ui_load_start(path, c->prefs.tls_keylog_file, &load_callbacks, c);
     ui_ladder_view_set_owner(UI_LADDER_VIEW(c->ladder_view), c->load, ui_load_ref,
                              ui_load_unref);
     on_progress(c->load, 0, 0, c);
@@ -1181,7 +1179,8 @@ ui_capture_new_live(const UiLiveSpec *spec, const UiPrefs *prefs)
                   dir, g_strerror(e));
     }
     ui_capture_set_prefs(c, prefs);
-    c->load = ui_load_start_live(spec, c->path, &load_callbacks, c);
+    c->load = ui_load_start_live(spec, c->path, c->prefs.tls_keylog_file, &load_callbacks,
+                                 c);
     ui_ladder_view_set_owner(UI_LADDER_VIEW(c->ladder_view), c->load, ui_load_ref,
                              ui_load_unref);
     gtk_widget_hide(c->progress);

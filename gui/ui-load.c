@@ -18,6 +18,7 @@
 struct UiLoad {
     gint refs;
     char *path;            /* the file; live: the capture file written (may be NULL) */
+    char *keylog_path;     /* TLS key log file to read, or NULL */
     UiLoadCallbacks cb;
     gpointer user;
     GMainContext *context; /* where callbacks run */
@@ -81,6 +82,7 @@ load_unref(gpointer p)
     if (l->live && l->path)
         g_unlink(l->path); /* the capture file is ours */
     g_free(l->path);
+    g_free(l->keylog_path);
     corr_engine_free(l->engine); /* its calls borrow the loader's streams */
     corr_load_free(l->load);
     if (l->dirty)
@@ -574,6 +576,20 @@ worker(gpointer data)
     o.warn_func = on_warn;
     o.user_data = l;
     o.cancel = &l->cancel;
+    g_autoptr(TlsKeyLog) keylog = NULL;
+    if (l->keylog_path) {
+        g_autoptr(GError) error = NULL;
+        keylog = tls_keylog_new();
+        if (tls_keylog_load_file(keylog, l->keylog_path, &error)) {
+            o.tls_keylog = keylog;
+        } else {
+            /* a warning, not an error: the capture loads, TLS stays encrypted */
+            g_autofree char *text =
+                g_strdup_printf("TLS key log not used, SIP over TLS is not decrypted: %s",
+                                error->message);
+            post_warning(l, CORR_LOAD_WARN_READ, text);
+        }
+    }
     if (l->live) {
         l->load = live_load(l, &o);
     } else {
@@ -603,11 +619,12 @@ worker(gpointer data)
 }
 
 static UiLoad *
-load_new(const char *path, const UiLoadCallbacks *cb, gpointer user)
+load_new(const char *path, const char *keylog, const UiLoadCallbacks *cb, gpointer user)
 {
     UiLoad *l = g_new0(UiLoad, 1);
     l->refs = 2; /* the caller's and the worker's */
     l->path = g_strdup(path);
+    l->keylog_path = g_strdup(keylog);
     l->cb = *cb;
     l->user = user;
     l->context = g_main_context_ref_thread_default();
@@ -619,20 +636,21 @@ load_new(const char *path, const UiLoadCallbacks *cb, gpointer user)
 }
 
 UiLoad *
-ui_load_start(const char *path, const UiLoadCallbacks *cb, gpointer user)
+ui_load_start(const char *path, const char *tls_keylog, const UiLoadCallbacks *cb,
+              gpointer user)
 {
     g_return_val_if_fail(path != NULL && cb != NULL, NULL);
-    UiLoad *l = load_new(path, cb, user);
+    UiLoad *l = load_new(path, tls_keylog, cb, user);
     l->thread = g_thread_new("sipladder-load", worker, l);
     return l;
 }
 
 UiLoad *
-ui_load_start_live(const UiLiveSpec *spec, const char *pcap_path, const UiLoadCallbacks *cb,
-                   gpointer user)
+ui_load_start_live(const UiLiveSpec *spec, const char *pcap_path, const char *tls_keylog,
+                   const UiLoadCallbacks *cb, gpointer user)
 {
     g_return_val_if_fail(spec != NULL && cb != NULL, NULL);
-    UiLoad *l = load_new(pcap_path, cb, user);
+    UiLoad *l = load_new(pcap_path, tls_keylog, cb, user);
     l->live = ui_live_spec_copy(spec);
     l->stats.keep_calls = spec->keep_calls;
     l->posted = l->stats;

@@ -3,7 +3,7 @@
 
 struct _UiPrefsDialog {
     GtkDialog parent;
-    GtkWidget *merge_check, *time_combo, *aliases_button, *keep_spin;
+    GtkWidget *merge_check, *time_combo, *aliases_button, *keylog_button, *keep_spin;
     UiApp *app;
     gboolean loading; /* filling the widgets: no change to apply */
 };
@@ -22,6 +22,7 @@ apply(UiPrefsDialog *d)
         if (g_strcmp0(id, ui_time_format_name(f)) == 0)
             p.time_format = f;
     p.aliases_file = gtk_file_chooser_get_filename(GTK_FILE_CHOOSER(d->aliases_button));
+    p.tls_keylog_file = gtk_file_chooser_get_filename(GTK_FILE_CHOOSER(d->keylog_button));
     p.keep_calls = (guint)gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(d->keep_spin));
     ui_app_set_prefs(d->app, &p);
     ui_prefs_clear(&p);
@@ -35,6 +36,13 @@ on_clear_aliases(UiPrefsDialog *d)
 }
 
 static void
+on_clear_keylog(UiPrefsDialog *d)
+{
+    gtk_file_chooser_unselect_all(GTK_FILE_CHOOSER(d->keylog_button));
+    apply(d);
+}
+
+static void
 ui_prefs_dialog_class_init(UiPrefsDialogClass *klass)
 {
     GtkWidgetClass *wc = GTK_WIDGET_CLASS(klass);
@@ -43,8 +51,10 @@ ui_prefs_dialog_class_init(UiPrefsDialogClass *klass)
     gtk_widget_class_bind_template_child(wc, UiPrefsDialog, merge_check);
     gtk_widget_class_bind_template_child(wc, UiPrefsDialog, time_combo);
     gtk_widget_class_bind_template_child(wc, UiPrefsDialog, aliases_button);
+    gtk_widget_class_bind_template_child(wc, UiPrefsDialog, keylog_button);
     gtk_widget_class_bind_template_child(wc, UiPrefsDialog, keep_spin);
     gtk_widget_class_bind_template_callback(wc, on_clear_aliases);
+    gtk_widget_class_bind_template_callback(wc, on_clear_keylog);
 }
 
 static void
@@ -66,11 +76,14 @@ ui_prefs_dialog_new(UiApp *app, GtkWindow *parent)
                                 ui_time_format_name(p->time_format));
     if (p->aliases_file)
         gtk_file_chooser_set_filename(GTK_FILE_CHOOSER(d->aliases_button), p->aliases_file);
+    if (p->tls_keylog_file)
+        gtk_file_chooser_set_filename(GTK_FILE_CHOOSER(d->keylog_button), p->tls_keylog_file);
     gtk_spin_button_set_value(GTK_SPIN_BUTTON(d->keep_spin), p->keep_calls);
     d->loading = FALSE;
     g_signal_connect_swapped(d->merge_check, "toggled", G_CALLBACK(apply), d);
     g_signal_connect_swapped(d->time_combo, "changed", G_CALLBACK(apply), d);
     g_signal_connect_swapped(d->aliases_button, "file-set", G_CALLBACK(apply), d);
+    g_signal_connect_swapped(d->keylog_button, "file-set", G_CALLBACK(apply), d);
     g_signal_connect_swapped(d->keep_spin, "value-changed", G_CALLBACK(apply), d);
     return GTK_WIDGET(d);
 }

@@ -42,6 +42,9 @@ ui_prefs_load(UiPrefs *p, const char *path, GError **error)
     p->aliases_file = g_key_file_get_string(kf, GROUP, "aliases-file", NULL);
     if (p->aliases_file && !*p->aliases_file)
         g_clear_pointer(&p->aliases_file, g_free);
+    p->tls_keylog_file = g_key_file_get_string(kf, GROUP, "tls-keylog-file", NULL);
+    if (p->tls_keylog_file && !*p->tls_keylog_file)
+        g_clear_pointer(&p->tls_keylog_file, g_free);
     g_autoptr(GError) kerr = NULL;
     guint64 keep = g_key_file_get_uint64(kf, GROUP, "keep-calls", &kerr);
     if (!kerr)
@@ -55,6 +58,8 @@ ui_prefs_save(const UiPrefs *p, const char *path, GError **error)
     g_key_file_set_boolean(kf, GROUP, "merge-ports-by-ip", p->merge_ip);
     g_key_file_set_string(kf, GROUP, "time-format", ui_time_format_name(p->time_format));
     g_key_file_set_string(kf, GROUP, "aliases-file", p->aliases_file ? p->aliases_file : "");
+    g_key_file_set_string(kf, GROUP, "tls-keylog-file",
+                          p->tls_keylog_file ? p->tls_keylog_file : "");
     g_key_file_set_uint64(kf, GROUP, "keep-calls", p->keep_calls);
     g_autofree char *dir = g_path_get_dirname(path);
     if (g_mkdir_with_parents(dir, 0700) != 0) {
@@ -70,6 +75,17 @@ void
 ui_prefs_clear(UiPrefs *p)
 {
     g_clear_pointer(&p->aliases_file, g_free);
+    g_clear_pointer(&p->tls_keylog_file, g_free);
+}
+
+void
+ui_prefs_copy(UiPrefs *dest, const UiPrefs *src)
+{
+    UiPrefs copy = *src;
+    copy.aliases_file = g_strdup(src->aliases_file);
+    copy.tls_keylog_file = g_strdup(src->tls_keylog_file);
+    ui_prefs_clear(dest);
+    *dest = copy;
 }
 
 void

@@ -21,6 +21,8 @@ typedef struct {
     bool merge_ip;        /* ladder: one column per IP address */
     UiTimeFormat time_format; /* of the call list's start column */
     char *aliases_file;   /* "ADDR=NAME" lines for column titles; NULL for none */
+    char *tls_keylog_file; /* TLS key log (SSLKEYLOGFILE format) read at each
+                            * load to decrypt SIP over TLS; NULL for none */
     guint keep_calls;     /* live captures: finished calls kept in memory (0: all) */
 } UiPrefs;
 
@@ -31,6 +33,9 @@ char *ui_prefs_default_path(void);
 void ui_prefs_load(UiPrefs *p, const char *path, GError **error);
 bool ui_prefs_save(const UiPrefs *p, const char *path, GError **error);
 void ui_prefs_clear(UiPrefs *p);
+/* Copies @src into @dest (strings duplicated; @dest's own freed after, so
+ * @src may share them). */
+void ui_prefs_copy(UiPrefs *dest, const UiPrefs *src);
 const char *ui_time_format_name(UiTimeFormat f); /* "absolute", "time-of-day", "relative" */
 
 /* Ladder options from @p (aliases loaded from the file, if any: caller

@@ -1,6 +1,7 @@
 /* Unit tests: GUI preferences in their key file and the time formats of
  * the call list (gui/ui-prefs.c); no display needed. */
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "ui-prefs.h"
 
@@ -15,6 +16,7 @@ test_roundtrip(void)
     UiPrefs p = { .merge_ip = true,
                   .time_format = UI_TIME_RELATIVE,
                   .aliases_file = aliases,
+                  .tls_keylog_file = "/keys/tls keys.log",
                   .keep_calls = 0 };
     g_autoptr(GError) error = NULL;
     g_assert_true(ui_prefs_save(&p, path, &error)); /* makes the folder */
@@ -24,6 +26,26 @@ test_roundtrip(void)
     g_assert_no_error(error);
     g_assert_true(q.merge_ip);
     g_assert_cmpint(q.time_format, ==, UI_TIME_RELATIVE);
+    g_assert_cmpstr(q.aliases_file, ==, aliases);
+    g_assert_cmpstr(q.tls_keylog_file, ==, "/keys/tls keys.log");
+    /* the key is in the file by its name */
+    g_autofree char *ini = NULL;
+    g_assert_true(g_file_get_contents(path, &ini, NULL, NULL));
+    g_assert_nonnull(strstr(ini, "tls-keylog-file=/keys/tls keys.log\n"));
+    /* a copy owns its strings, even from itself */
+    UiPrefs c = { 0 };
+    ui_prefs_copy(&c, &q);
+    g_assert_true(c.tls_keylog_file != q.tls_keylog_file);
+    ui_prefs_copy(&c, &c);
+    g_assert_cmpstr(c.tls_keylog_file, ==, "/keys/tls keys.log");
+    ui_prefs_clear(&c);
+    /* cleared: saved empty, read back as none */
+    g_clear_pointer(&q.tls_keylog_file, g_free);
+    g_assert_true(ui_prefs_save(&q, path, &error));
+    ui_prefs_clear(&q);
+    ui_prefs_load(&q, path, &error);
+    g_assert_no_error(error);
+    g_assert_null(q.tls_keylog_file);
     g_assert_cmpstr(q.aliases_file, ==, aliases);
     g_assert_cmpuint(q.keep_calls, ==, 0); /* 0 (keep every call) is not the default */
     LadderOptions o;
@@ -51,6 +73,7 @@ test_missing_and_broken(void)
     g_assert_false(p.merge_ip);
     g_assert_cmpint(p.time_format, ==, UI_TIME_ABSOLUTE);
     g_assert_null(p.aliases_file);
+    g_assert_null(p.tls_keylog_file);
     g_assert_cmpuint(p.keep_calls, ==, UI_LIVE_KEEP_CALLS);
     g_autofree char *dir = g_dir_make_tmp("sl-prefs-XXXXXX", NULL);
     g_autofree char *path = g_build_filename(dir, "sipladder.ini", NULL);

@@ -215,6 +215,56 @@ test_not_a_capture(void)
     gtk_widget_destroy(GTK_WIDGET(w));
 }
 
+/* The TLS key log preference: SIP over TLS decrypts; a broken key log
+ * file is a warning and the capture loads without it. */
+static void
+test_tls_keylog(void)
+{
+    g_autofree char *pcap = gui_test_sample_path("ways-tls13.pcap");
+    g_autofree char *keys = gui_test_sample_path("ways-tls13.keys");
+    UiPrefs saved = { 0 };
+    ui_prefs_copy(&saved, ui_app_get_prefs(app));
+    UiPrefs p = { 0 };
+    ui_prefs_copy(&p, &saved);
+    g_free(p.tls_keylog_file);
+    p.tls_keylog_file = g_strdup(keys);
+    ui_app_set_prefs(app, &p);
+    UiWindow *w = new_window();
+    UiCapture *c = open_and_wait(w, pcap);
+    g_assert_null(ui_window_get_message(w));
+    g_assert_cmpuint(ui_capture_count_rows(c, TRUE), ==, 1);
+    g_assert_cmpuint(ui_capture_get_open_call(c), ==, 1);
+    const LadderLayout *l = ui_ladder_view_get_layout(ui_capture_get_ladder_view(c));
+    g_assert_nonnull(l);
+    g_assert_cmpuint(l->arrows->len, ==, 7);
+    g_object_unref(c);
+    gtk_widget_destroy(GTK_WIDGET(w));
+    /* a key log that cannot be read: said, and TLS stays encrypted */
+    g_free(p.tls_keylog_file);
+    p.tls_keylog_file = g_build_filename(tmp_dir, "no-such.keys", NULL);
+    ui_app_set_prefs(app, &p);
+    w = new_window();
+    c = open_and_wait(w, pcap);
+    const char *msg = ui_window_get_message(w);
+    g_assert_nonnull(msg);
+    g_assert_nonnull(strstr(msg, "TLS key log"));
+    g_assert_nonnull(strstr(msg, "no-such.keys"));
+    g_assert_cmpuint(ui_window_count_captures(w), ==, 1); /* the tab stays */
+    g_assert_cmpuint(ui_capture_count_rows(c, TRUE), ==, 0);
+    g_object_unref(c);
+    gtk_widget_destroy(GTK_WIDGET(w));
+    /* no key log: no call either */
+    ui_app_set_prefs(app, &saved);
+    w = new_window();
+    c = open_and_wait(w, pcap);
+    g_assert_null(ui_window_get_message(w));
+    g_assert_cmpuint(ui_capture_count_rows(c, TRUE), ==, 0);
+    g_object_unref(c);
+    gtk_widget_destroy(GTK_WIDGET(w));
+    ui_prefs_clear(&p);
+    ui_prefs_clear(&saved);
+}
+
 static gboolean
 saved_or_failed(gpointer w)
 {
@@ -338,6 +388,7 @@ main(int argc, char **argv)
     }
     g_test_add_func("/gui/truncated", test_truncated);
     g_test_add_func("/gui/not-a-capture", test_not_a_capture);
+    g_test_add_func("/gui/tls-keylog", test_tls_keylog);
     g_test_add_func("/gui/save-pcap", test_save_pcap);
     g_test_add_func("/gui/zoom-and-tabs", test_zoom_and_tabs);
     int rc = g_test_run();
