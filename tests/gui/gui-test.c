@@ -1,6 +1,8 @@
 /* GUI tests: shared helpers (see gui-test.h). */
 #include "gui-test.h"
 
+#include <string.h>
+
 char *
 gui_test_sample_path(const char *name)
 {
@@ -92,4 +94,37 @@ gui_test_save_png(GtkWidget *widget, const char *path)
     g_assert_nonnull(pb);
     g_autoptr(GError) error = NULL;
     g_assert_true(gdk_pixbuf_save(pb, path, "png", &error, NULL));
+}
+
+int
+gui_test_start(int *argc, char ***argv, const char *prefix, char **tmp_dir,
+               const char **shots_dir)
+{
+    if (!g_getenv("DISPLAY") && !g_getenv("WAYLAND_DISPLAY")) {
+        g_printerr("no display: skipped (run under xvfb-run)\n");
+        return 77;
+    }
+    g_autofree char *tmpl = g_strdup_printf("%s-XXXXXX", prefix);
+    *tmp_dir = g_dir_make_tmp(tmpl, NULL);
+    g_assert_nonnull(*tmp_dir);
+    static const char *const dirs[][2] = {
+        { "XDG_CONFIG_HOME", "config" },
+        { "XDG_DATA_HOME", "data" },
+        { "XDG_CACHE_HOME", "cache" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(dirs); i++) {
+        g_autofree char *d = g_build_filename(*tmp_dir, dirs[i][1], NULL);
+        g_setenv(dirs[i][0], d, TRUE);
+    }
+    g_test_init(argc, argv, NULL);
+    for (int i = 1; i + 1 < *argc; i++)
+        if (strcmp((*argv)[i], "--shots") == 0)
+            *shots_dir = (*argv)[i + 1];
+    if (!gtk_init_check(argc, argv)) {
+        g_printerr("cannot open the display: skipped\n");
+        return 77;
+    }
+    if (*shots_dir)
+        g_mkdir_with_parents(*shots_dir, 0755);
+    return 0;
 }

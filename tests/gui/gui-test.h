@@ -6,6 +6,15 @@
 
 G_BEGIN_DECLS
 
+/* The start of a GUI test's main(): skips (returns 77) without a display;
+ * points XDG_CONFIG_HOME, XDG_DATA_HOME and XDG_CACHE_HOME into a new
+ * scratch directory named after @prefix (*@tmp_dir, caller owns: the
+ * preferences, recent files and live capture files go there); reads
+ * "--shots DIR" into *@shots_dir; initialises GTest and GTK. Returns 0
+ * when the test can run. */
+int gui_test_start(int *argc, char ***argv, const char *prefix, char **tmp_dir,
+                   const char **shots_dir);
+
 /* samples/@name under $SL_SOURCE_DIR (caller owns). */
 char *gui_test_sample_path(const char *name);
 /* Runs the main loop until @cond(@data) holds; fails after @seconds. */

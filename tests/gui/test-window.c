@@ -359,27 +359,10 @@ test_zoom_and_tabs(void)
 int
 main(int argc, char **argv)
 {
-    if (!g_getenv("DISPLAY") && !g_getenv("WAYLAND_DISPLAY")) {
-        g_printerr("no display: skipped (run under xvfb-run)\n");
-        return 77;
-    }
     /* the recent files list and preferences go to a scratch home */
-    tmp_dir = g_dir_make_tmp("sl-gui-XXXXXX", NULL);
-    g_assert_nonnull(tmp_dir);
-    g_autofree char *config = g_build_filename(tmp_dir, "config", NULL);
-    g_autofree char *data = g_build_filename(tmp_dir, "data", NULL);
-    g_setenv("XDG_CONFIG_HOME", config, TRUE);
-    g_setenv("XDG_DATA_HOME", data, TRUE);
-    g_test_init(&argc, &argv, NULL);
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "--shots") == 0)
-            shots_dir = argv[i + 1];
-    if (!gtk_init_check(&argc, &argv)) {
-        g_printerr("cannot open the display: skipped\n");
-        return 77;
-    }
-    if (shots_dir)
-        g_mkdir_with_parents(shots_dir, 0755);
+    int skip = gui_test_start(&argc, &argv, "sl-gui", &tmp_dir, &shots_dir);
+    if (skip)
+        return skip;
     app = ui_app_new(G_APPLICATION_NON_UNIQUE);
     g_assert_true(g_application_register(G_APPLICATION(app), NULL, NULL));
     for (size_t i = 0; i < G_N_ELEMENTS(samples); i++) {
