@@ -37,20 +37,18 @@ corr_call_add_finding(CorrCall *call, const char *kind, uint64_t frame, guint fi
     g_ptr_array_add(call->findings, f);
 }
 
-static gint
-dtmf_cmp(gconstpointer a, gconstpointer b)
-{
-    const CorrDtmf *x = a, *y = b;
-    return x->ts < y->ts ? -1 : x->ts > y->ts;
-}
-
+/* Keeps the digits in time order: each goes after the last one not later
+ * than it, found from the end (digits mostly come in order, so adding one
+ * costs little however many the call has). */
 void
 corr_call_add_dtmf(CorrCall *call, const CorrDtmf *d)
 {
     if (!call->dtmf)
         call->dtmf = g_array_new(FALSE, FALSE, sizeof(CorrDtmf));
-    g_array_append_val(call->dtmf, *d);
-    g_array_sort(call->dtmf, dtmf_cmp);
+    guint at = call->dtmf->len;
+    while (at > 0 && g_array_index(call->dtmf, CorrDtmf, at - 1).ts > d->ts)
+        at--;
+    g_array_insert_val(call->dtmf, at, *d);
 }
 
 /* DTMF sent as SIP INFO (application/dtmf-relay or application/dtmf). */
