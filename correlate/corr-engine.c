@@ -313,8 +313,10 @@ txn_match(CorrEngine *e, CorrMsg *m, const SipMsg *sm)
             /* its responses came first (a capture agent that stamps what it
              * sends after it sent it, HEP from several workers): the
              * request is the transaction's all the same */
-            if (!t->request && m->method != SIP_METHOD_ACK && sl_addr_equal(&t->client, &m->src))
+            if (!t->request && m->method != SIP_METHOD_ACK && sl_addr_equal(&t->client, &m->src)) {
                 t->request = m;
+                t->request_late = true;
+            }
             return t;
         }
         t = txn_new(e, m, method, key);
@@ -895,7 +897,7 @@ corr_engine_feed(CorrEngine *e, const SipFound *f)
     if (m->is_request && t->request == m) {
         link_hop(e, t, m);
         /* responses that came before their request learn its hop */
-        for (guint i = 0; t->hop && i < leg->msgs->len; i++) {
+        for (guint i = 0; t->request_late && t->hop && i < leg->msgs->len; i++) {
             CorrMsg *r = g_ptr_array_index(leg->msgs, i);
             if (r->txn == t)
                 r->hop = t->hop;

@@ -149,6 +149,7 @@ struct CorrTxn {
     guint retransmissions;
     guint duplicates;
     CorrTxn *upstream;    /* the hop before, for a forwarded request */
+    bool request_late;    /* responses came before the request (HEP ordering) */
     guint hop;
     CorrLeg *leg;
 };
