@@ -279,18 +279,25 @@ on_export(GSimpleAction *a, GVariant *param, gpointer w)
     ask_save_path(w, "Export Ladder", name, patterns, export_to);
 }
 
+/* Says how a save ended: @n items written, or @error. */
+static void
+report_saved(UiWindow *w, gint64 n, const GError *error, const char *items)
+{
+    if (n < 0) {
+        ui_window_show_message(w, GTK_MESSAGE_ERROR, error->message);
+        return;
+    }
+    g_autofree char *msg = g_strdup_printf("Saved %" G_GINT64_FORMAT " %s.", n, items);
+    ui_window_show_message(w, GTK_MESSAGE_INFO, msg);
+}
+
 static void
 on_saved(GObject *src, GAsyncResult *res, gpointer data)
 {
     g_autoptr(UiWindow) w = data;
     g_autoptr(GError) error = NULL;
     gint64 n = ui_save_spec_write_finish(res, &error);
-    if (n < 0) {
-        ui_window_show_message(w, GTK_MESSAGE_ERROR, error->message);
-        return;
-    }
-    g_autofree char *msg = g_strdup_printf("Saved %" G_GINT64_FORMAT " frames.", n);
-    ui_window_show_message(w, GTK_MESSAGE_INFO, msg);
+    report_saved(w, n, error, "frames");
 }
 
 static void
@@ -356,12 +363,7 @@ on_capture_saved(GObject *src, GAsyncResult *res, gpointer data)
     g_autoptr(UiWindow) w = data;
     g_autoptr(GError) error = NULL;
     gint64 n = ui_load_save_capture_finish(res, &error);
-    if (n < 0) {
-        ui_window_show_message(w, GTK_MESSAGE_ERROR, error->message);
-        return;
-    }
-    g_autofree char *msg = g_strdup_printf("Saved %" G_GINT64_FORMAT " packets.", n);
-    ui_window_show_message(w, GTK_MESSAGE_INFO, msg);
+    report_saved(w, n, error, "packets");
 }
 
 static void
