@@ -313,9 +313,13 @@ sl_view_dup_printable(SlView v, size_t max)
     if (max && v.len > max)
         v.len = max;
     char *s = sl_view_dup(v);
-    const char *end = NULL;
-    while (!g_utf8_validate(s, (gssize)v.len, &end))
+    /* each invalid byte becomes '?', validation going on after it (never
+     * from the start again: a long run of bad bytes stays linear) */
+    const char *from = s, *end = NULL, *stop = s + v.len;
+    while (from < stop && !g_utf8_validate(from, stop - from, &end)) {
         *(char *)end = '?';
+        from = end + 1;
+    }
     for (size_t i = 0; i < v.len; i++)
         if ((guchar)s[i] < 0x20 || s[i] == 0x7f)
             s[i] = (s[i] == '\t') ? ' ' : '?';

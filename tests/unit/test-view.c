@@ -124,6 +124,23 @@ test_printable(void)
     g_autofree char *d = sl_view_dup(sl_view_make(raw, 3));
     g_assert_cmpint(memcmp(d, raw, 3), ==, 0);
     g_assert_cmpint(d[3], ==, 0);
+    /* valid UTF-8 around runs of invalid bytes, a sequence cut short, and
+     * a long run of bad bytes (a hostile header: linear, every byte '?') */
+    static const char mixed[] = "\xc3\xa9t\xe9\xff\xc3\xa9\xe2\x82";
+    g_autofree char *m = sl_view_dup_printable(sl_view_make(mixed, sizeof mixed - 1), 0);
+    g_assert_cmpstr(m, ==, "\xc3\xa9t??\xc3\xa9??");
+    g_assert_true(g_utf8_validate(m, -1, NULL));
+    size_t n = 1 << 20;
+    char *bad = g_malloc(n);
+    memset(bad, 0xfe, n);
+    memcpy(bad + n / 2, "\xc3\xa9", 2);
+    g_autofree char *b = sl_view_dup_printable(sl_view_make(bad, n), 0);
+    g_assert_cmpuint(strlen(b), ==, n);
+    g_assert_true(g_utf8_validate(b, -1, NULL));
+    g_assert_cmpint(b[0], ==, '?');
+    g_assert_cmpint(b[n - 1], ==, '?');
+    g_assert_cmpint(memcmp(b + n / 2, "\xc3\xa9", 2), ==, 0);
+    g_free(bad);
 }
 
 static void
