@@ -2,6 +2,8 @@
  * SDP rules, taken from Wireshark 4.0's packet-sip.c and packet-sdp.c). */
 #include "corr-load.h"
 
+#include <pcap/pcap.h>
+
 #include <glib/gstdio.h>
 
 #include "cap-decode.h"
@@ -192,9 +194,17 @@ on_message(const SipFound *f, gpointer user)
         } else {
             l->warnings++;
             const SlError *e = &f->msg->error;
-            warn(l, CORR_LOAD_WARN_MESSAGE, l->cur->file, f->pkt->frame,
-                 "%s: frame %" G_GUINT64_FORMAT ": %s SIP message (%s at byte %zu)", l->cur->file,
-                 f->pkt->frame, sl_status_name(f->status), e->msg ? e->msg : "?", e->offset);
+            if (f->pkt->flags & CAP_PKT_TRUNCATED)
+                /* not the sender's fault: say what happened to the frame */
+                warn(l, CORR_LOAD_WARN_MESSAGE, l->cur->file, f->pkt->frame,
+                     "%s: frame %" G_GUINT64_FORMAT ": SIP message incomplete: the capture kept %u "
+                     "of the frame's %u bytes (snaplen)",
+                     l->cur->file, f->pkt->frame, f->pkt->cap_len, f->pkt->wire_len);
+            else
+                warn(l, CORR_LOAD_WARN_MESSAGE, l->cur->file, f->pkt->frame,
+                     "%s: frame %" G_GUINT64_FORMAT ": %s SIP message (%s at byte %zu)",
+                     l->cur->file, f->pkt->frame, sl_status_name(f->status),
+                     e->msg ? e->msg : "?", e->offset);
         }
     }
     if (l->opts.engine)
@@ -277,6 +287,9 @@ read_source(CorrLoad *l, CapSource *src, const char *file, guint index)
 
     CapFrame frame;
     CapReadResult r = CAP_READ_END;
+    uint64_t cut_frames = 0, first_cut = 0;
+    uint32_t cut_max = 0; /* the most bytes kept of a cut frame: the snaplen, or near it */
+    int linktype = -1;
     gint64 last_frame_wall = g_get_monotonic_time();
     while (!is_cancelled(l) &&
            ((r = cap_source_next(src, &frame, &error)) == CAP_READ_FRAME || r == CAP_READ_IDLE)) {
@@ -293,6 +306,12 @@ read_source(CorrLoad *l, CapSource *src, const char *file, guint index)
             if (f->table)
                 rtp_stream_table_set_time_origin(f->table, frame.ts);
         }
+        if (frame.cap_len < frame.wire_len) {
+            if (cut_frames++ == 0)
+                first_cut = frame.frame;
+            cut_max = MAX(cut_max, frame.cap_len);
+        }
+        linktype = frame.linktype;
         if (l->opts.frame_func)
             l->opts.frame_func(f, &frame, l->opts.user_data);
         cap_decoder_feed(dec, &frame, src->id);
@@ -310,9 +329,18 @@ read_source(CorrLoad *l, CapSource *src, const char *file, guint index)
         warn(l, CORR_LOAD_WARN_SUPPRESSED, file, 0, "%s: %u more warnings not shown", file,
              l->suppressed);
     const CapStats *cs = cap_decoder_stats(dec);
-    if (cs->unsupported_link && cs->unsupported_link == cs->frames)
-        warn(l, CORR_LOAD_WARN_LINK, file, 0, "%s: link type not supported, no packet decoded",
-             file);
+    if (cs->unsupported_link && cs->unsupported_link == cs->frames) {
+        const char *name = pcap_datalink_val_to_name(linktype);
+        warn(l, CORR_LOAD_WARN_LINK, file, 0,
+             "%s: link type %d (%s) is not supported: no packet of the file was decoded", file,
+             linktype, name ? name : "unknown");
+        f->complete = false; /* nothing of it could be analysed */
+    }
+    if (cut_frames)
+        warn(l, CORR_LOAD_WARN_SNAPLEN, file, first_cut,
+             "%s: %" G_GUINT64_FORMAT " frames were cut short by the capture's snaplen (from frame %"
+             G_GUINT64_FORMAT ", at most %u bytes kept): what they carried is incomplete",
+             file, cut_frames, first_cut, cut_max);
     if (f->table)
         rtp_stream_table_finish(f->table);
     progress(l, src);

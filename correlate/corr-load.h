@@ -53,6 +53,7 @@ typedef enum {
     CORR_LOAD_WARN_MESSAGE,    /* a malformed SIP message (file and frame named) */
     CORR_LOAD_WARN_SUPPRESSED, /* "N more warnings not shown" */
     CORR_LOAD_WARN_LINK,       /* no frame of the file had a supported link type */
+    CORR_LOAD_WARN_SNAPLEN,    /* frames were cut short by the capture's snaplen */
 } CorrLoadWarnKind;
 
 /* One warning: @text is a complete sentence naming the file (and frame),

@@ -99,6 +99,108 @@ def truncated_mid_packet(tmp):
         assert f"frame {last_good}" in r.stderr, r.stderr
 
 
+def pcap_records(path):
+    """(global header, [(header, data)]) of a little-endian pcap."""
+    import struct
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:4] == b"\xd4\xc3\xb2\xa1", path
+    recs, off = [], 24
+    while off + 16 <= len(data):
+        incl = struct.unpack_from("<I", data, off + 8)[0]
+        recs.append((bytearray(data[off:off + 16]), data[off + 16:off + 16 + incl]))
+        off += 16 + incl
+    return bytearray(data[:24]), recs
+
+
+def write_pcap(path, ghdr, recs):
+    with open(path, "wb") as f:
+        f.write(ghdr)
+        for h, d in recs:
+            f.write(h)
+            f.write(d)
+
+
+@case
+def bad_inputs_every_command(tmp):
+    """Each reading command names the file the same way and exits 1."""
+    text = os.path.join(tmp, "notes2.txt")
+    with open(text, "w") as f:
+        f.write("not a capture either\n")
+    svg = os.path.join(tmp, "x.svg")
+    for cmd in (["calls"], ["call", "-c", "1"], ["stats"], ["rtp"], ["ladder", "-o", svg]):
+        for path, word in ((text, "not a pcap"), (tmp, "directory"),
+                           ("/nonexistent/y.pcap", "No such file")):
+            r = run(*cmd, path)
+            assert r.returncode == 1, (cmd, path, r.returncode, r.stderr)
+            assert path in r.stderr and word in r.stderr, (cmd, path, r.stderr)
+            assert "Traceback" not in r.stderr and "ERROR" not in r.stderr, r.stderr
+
+
+@case
+def small_snaplen(tmp):
+    """Frames cut by the snaplen: the messages read are named incomplete
+    (not malformed), one warning counts the cut frames, the rest is read."""
+    import struct
+    ghdr, recs = pcap_records(SAMPLE)
+    struct.pack_into("<I", ghdr, 16, 120)
+    cut = []
+    for h, d in recs:
+        h = bytearray(h)
+        if len(d) > 120:
+            d = d[:120]
+            struct.pack_into("<I", h, 8, 120)
+        cut.append((h, d))
+    path = os.path.join(tmp, "snap120.pcap")
+    write_pcap(path, ghdr, cut)
+    r = run("messages", path)
+    assert r.returncode == 0, (r.returncode, r.stderr)
+    assert len(r.stdout.splitlines()) == len(run("messages", SAMPLE).stdout.splitlines())
+    assert "MALFORMED" not in r.stderr, r.stderr
+    assert "SIP message incomplete: the capture kept 120 of the frame's" in r.stderr, r.stderr
+    warn = [l for l in r.stderr.splitlines() if "cut short by the capture's snaplen" in l]
+    assert len(warn) == 1 and "snap120.pcap" in warn[0] and "at most 120 bytes" in warn[0], r.stderr
+
+
+@case
+def unknown_link_type(tmp):
+    import struct
+    ghdr, recs = pcap_records(SAMPLE)
+    struct.pack_into("<I", ghdr, 20, 4242)
+    path = os.path.join(tmp, "link4242.pcap")
+    write_pcap(path, ghdr, recs)
+    for cmd in ("messages", "calls"):
+        r = run(cmd, path)
+        assert r.returncode == 1, (cmd, r.returncode)
+        lines = [l for l in r.stderr.splitlines() if l.strip()]
+        assert len(lines) == 1, lines
+        assert "link4242.pcap: link type 4242 (unknown) is not supported" in lines[0], lines
+
+
+@case
+def no_permission(tmp):
+    """An unreadable file: one line naming it. As root, the check runs as
+    the user nobody (root reads anything)."""
+    path = os.path.join(tmp, "secret.pcap")
+    shutil.copy(SAMPLE, path)
+    os.chmod(path, 0)
+    os.chmod(tmp, 0o755)
+    cmd = [CLI, "calls", path]
+    if os.geteuid() == 0:
+        if not shutil.which("runuser"):
+            return "SKIP runuser not available to drop root"
+        cmd = ["runuser", "-u", "nobody", "--"] + cmd
+        # nobody must reach the program: build trees under a private home may not allow it
+        probe = subprocess.run(["runuser", "-u", "nobody", "--", CLI, "--version"],
+                               capture_output=True, text=True)
+        if probe.returncode != 0:
+            return "SKIP the user nobody cannot run the program from here"
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    assert r.returncode == 1, (r.returncode, r.stderr)
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and path in lines[0] and "Permission denied" in lines[0], lines
+
+
 @case
 def gzip_same_as_plain(tmp):
     gz = os.path.join(tmp, "sample.pcap.gz")
