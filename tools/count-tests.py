@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Count test cases (not test binaries) in a meson testlog.json.
+"""Count test cases (not test binaries) in meson testlog.json files (one
+per build directory tested), added up.
 
 A TAP test counts each "ok"/"not ok" line as one case ("# SKIP" ones are
 skipped, not passed); any other test counts as one case. A test that
@@ -13,7 +14,22 @@ import sys
 TAP = re.compile(r"^(not ok|ok)\b(.*)$")
 
 
-def main(path):
+def main(paths):
+    passed = failed = skipped = 0
+    failing = []
+    for path in paths:
+        p, f_, s_, fl = count(path)
+        passed, failed, skipped = passed + p, failed + f_, skipped + s_
+        failing += fl
+    for name in failing:
+        print(f"FAILED: {name}")
+    print(f"{skipped} skipped")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def count(path):
+    """(passed, failed, skipped, failing names) of one testlog.json."""
     passed = failed = skipped = 0
     failing = []
     with open(path, encoding="utf-8") as f:
@@ -40,12 +56,8 @@ def main(path):
                 failed += 1
             if result not in ("OK", "EXPECTEDFAIL"):
                 failing.append(f"{t['name']} ({result})")
-    for name in failing:
-        print(f"FAILED: {name}")
-    print(f"{skipped} skipped")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return passed, failed, skipped, failing
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1:]))
