@@ -128,3 +128,30 @@ gui_test_start(int *argc, char ***argv, const char *prefix, char **tmp_dir,
         g_mkdir_with_parents(*shots_dir, 0755);
     return 0;
 }
+
+UiWindow *
+gui_test_new_window(UiApp *app)
+{
+    UiWindow *w = ui_window_new(GTK_APPLICATION(app));
+    gtk_window_set_default_size(GTK_WINDOW(w), 1560, 940);
+    gtk_widget_show(GTK_WIDGET(w));
+    return w;
+}
+
+gboolean
+gui_test_is_loaded(gpointer c)
+{
+    return ui_capture_is_loaded(c);
+}
+
+UiCapture *
+gui_test_open_and_wait(UiWindow *w, const char *path)
+{
+    g_autoptr(GFile) f = g_file_new_for_path(path);
+    UiCapture *c = ui_window_open(w, f);
+    g_assert_nonnull(c);
+    g_object_ref(c);
+    gui_test_wait_until(gui_test_is_loaded, c);
+    gui_test_wait_until(gui_test_no_pending_events, NULL);
+    return c;
+}

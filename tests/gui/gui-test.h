@@ -4,6 +4,9 @@
 
 #include <gtk/gtk.h>
 
+#include "ui-app.h"
+#include "ui-window.h"
+
 G_BEGIN_DECLS
 
 /* The start of a GUI test's main(): skips (returns 77) without a display;
@@ -30,4 +33,12 @@ void gui_test_wait_drawn(GtkWidget *widget);
 /* Saves what the X server shows of @widget as a PNG at @path. */
 void gui_test_save_png(GtkWidget *widget, const char *path);
 
+/* A shown application window of 1560 x 940 (caller destroys it). */
+UiWindow *gui_test_new_window(UiApp *app);
+/* A condition: the capture @c (a UiCapture) finished loading. */
+gboolean gui_test_is_loaded(gpointer c);
+/* Opens @path in @w and runs the main loop until it is loaded and
+ * nothing is left to do; returns the capture with a reference of its own
+ * (caller unrefs). */
+UiCapture *gui_test_open_and_wait(UiWindow *w, const char *path);
 G_END_DECLS

@@ -18,12 +18,6 @@ static UiApp *app;
 static const char *shots_dir;
 static char *tmp_dir;
 
-static gboolean
-is_loaded(gpointer c)
-{
-    return ui_capture_is_loaded(c);
-}
-
 static char *
 scratch(const char *name)
 {
@@ -96,27 +90,6 @@ write_raw_udp(const char *name, const char *payload)
     g_assert_true(g_file_set_contents(path, (char *)out->data, out->len, NULL));
     g_byte_array_unref(out);
     return path;
-}
-
-static UiWindow *
-new_window(void)
-{
-    UiWindow *w = ui_window_new(GTK_APPLICATION(app));
-    gtk_window_set_default_size(GTK_WINDOW(w), 1200, 800);
-    gtk_widget_show(GTK_WIDGET(w));
-    return w;
-}
-
-static UiCapture *
-open_and_wait(UiWindow *w, const char *path)
-{
-    g_autoptr(GFile) f = g_file_new_for_path(path);
-    UiCapture *c = ui_window_open(w, f);
-    g_assert_nonnull(c);
-    g_object_ref(c);
-    gui_test_wait_until(is_loaded, c);
-    gui_test_wait_until(gui_test_no_pending_events, NULL);
-    return c;
 }
 
 static void
@@ -221,8 +194,8 @@ test_bad_file(gconstpointer data)
     const BadFile *bf = data;
     g_autofree char *path = bf->make();
     g_autofree char *base = g_path_get_basename(path);
-    UiWindow *w = new_window();
-    UiCapture *c = open_and_wait(w, path);
+    UiWindow *w = gui_test_new_window(app);
+    UiCapture *c = gui_test_open_and_wait(w, path);
     const char *msg = ui_window_get_message(w);
     g_assert_nonnull(msg);
     g_assert_nonnull(strstr(msg, base));
@@ -280,8 +253,8 @@ test_no_permission(void)
         g_test_skip("cannot drop root's right to read any file");
         return;
     }
-    UiWindow *w = new_window();
-    UiCapture *c = open_and_wait(w, path);
+    UiWindow *w = gui_test_new_window(app);
+    UiCapture *c = gui_test_open_and_wait(w, path);
     if (geteuid() == 0)
         restore_dac_override();
     const char *msg = ui_window_get_message(w);
@@ -302,8 +275,8 @@ test_markup_stays_text(void)
     g_autofree char *name = g_strdup_printf("%s.pcap", hostile);
     g_autofree char *path = scratch(name);
     g_assert_true(g_file_set_contents(path, "not a capture\n", -1, NULL));
-    UiWindow *w = new_window();
-    UiCapture *c = open_and_wait(w, path);
+    UiWindow *w = gui_test_new_window(app);
+    UiCapture *c = gui_test_open_and_wait(w, path);
     g_assert_nonnull(strstr(info_label_text(w), hostile));
     g_object_unref(c);
     gtk_widget_destroy(GTK_WIDGET(w));
@@ -319,8 +292,8 @@ test_markup_stays_text(void)
         "Contact: <sip:eve@192.0.2.1>\r\n"
         "Content-Length: 0\r\n\r\n";
     g_autofree char *pcap = write_raw_udp("markup.pcap", invite);
-    w = new_window();
-    c = open_and_wait(w, pcap);
+    w = gui_test_new_window(app);
+    c = gui_test_open_and_wait(w, pcap);
     g_assert_null(ui_window_get_message(w));
     g_assert_cmpuint(ui_capture_count_rows(c, TRUE), ==, 1);
     const UiCallRow *r = ui_capture_get_row(c, TRUE, 0);

@@ -25,21 +25,6 @@ static char *tmp_dir;
 /* The port the capture filter lets through, and the SIP server's. */
 #define SIP_PORT 50999
 
-static UiWindow *
-new_window(void)
-{
-    UiWindow *w = ui_window_new(GTK_APPLICATION(app));
-    gtk_window_set_default_size(GTK_WINDOW(w), 1560, 940);
-    gtk_widget_show(GTK_WIDGET(w));
-    return w;
-}
-
-static gboolean
-is_loaded(gpointer c)
-{
-    return ui_capture_is_loaded(c);
-}
-
 static gboolean
 started_or_loaded(gpointer c)
 {
@@ -255,7 +240,7 @@ load_saved(const char *path, guint *messages, guint *calls, guint *other, SlTime
 static void
 test_interface(void)
 {
-    UiWindow *w = new_window();
+    UiWindow *w = gui_test_new_window(app);
     g_assert_false(g_action_group_get_action_enabled(G_ACTION_GROUP(w), "capture-stop"));
     UiCaptureDialog *d = open_dialog(w);
     /* lo is listed, up, with its address */
@@ -355,7 +340,7 @@ test_interface(void)
 
     /* Stop: the tab behaves like a loaded file */
     g_action_group_activate_action(G_ACTION_GROUP(w), "capture-stop", NULL);
-    gui_test_wait_until(is_loaded, c);
+    gui_test_wait_until(gui_test_is_loaded, c);
     g_assert_false(ui_capture_is_capturing(c));
     g_assert_false(g_action_group_get_action_enabled(G_ACTION_GROUP(w), "capture-stop"));
     g_assert_cmpuint(ui_window_count_captures(w), ==, 1);
@@ -439,7 +424,7 @@ test_hep(void)
     keep1.aliases_file = NULL;
     keep1.keep_calls = 1;
     ui_app_set_prefs(app, &keep1);
-    UiWindow *w = new_window();
+    UiWindow *w = gui_test_new_window(app);
     UiCaptureDialog *d = open_dialog(w);
     guint16 port = free_port();
     g_autofree char *listen = g_strdup_printf("127.0.0.1:%u", port);
@@ -509,7 +494,7 @@ test_hep(void)
         gui_test_save_png(GTK_WIDGET(w), png);
     }
     g_action_group_activate_action(G_ACTION_GROUP(w), "capture-stop", NULL);
-    gui_test_wait_until(is_loaded, c);
+    gui_test_wait_until(gui_test_is_loaded, c);
     /* the port is free again at once */
     struct sockaddr_in again;
     int rebound = udp_socket(port, &again);
@@ -560,7 +545,7 @@ start_and_fail(UiWindow *w, UiLiveKind kind, const char *name)
     reset_message(w);
     g_autoptr(UiLiveSpec) spec = ui_live_spec_new(kind, name, NULL, 10);
     UiCapture *c = g_object_ref(ui_window_start_capture(w, spec));
-    gui_test_wait_until(is_loaded, c);
+    gui_test_wait_until(gui_test_is_loaded, c);
     g_object_unref(c);
     g_assert_cmpuint(ui_window_count_captures(w), ==, 0); /* its tab went */
     const char *msg = ui_window_get_message(w);
@@ -572,7 +557,7 @@ start_and_fail(UiWindow *w, UiLiveKind kind, const char *name)
 static void
 test_errors(void)
 {
-    UiWindow *w = new_window();
+    UiWindow *w = gui_test_new_window(app);
     /* a port in use */
     struct sockaddr_in sa;
     int busy = udp_socket(0, &sa);
@@ -630,7 +615,7 @@ test_errors(void)
 static void
 test_close_while_capturing(void)
 {
-    UiWindow *w = new_window();
+    UiWindow *w = gui_test_new_window(app);
     g_autofree char *listen = g_strdup_printf("127.0.0.1:%u", free_port());
     g_autoptr(UiLiveSpec) spec = ui_live_spec_new(UI_LIVE_HEP, listen, NULL, 10);
     UiCapture *c = g_object_ref(ui_window_start_capture(w, spec));

@@ -33,33 +33,6 @@ static const Sample samples[] = {
     { "failures.pcap", 4, 0, 1, 8, 0, NULL },
 };
 
-static gboolean
-is_loaded(gpointer c)
-{
-    return ui_capture_is_loaded(c);
-}
-
-static UiWindow *
-new_window(void)
-{
-    UiWindow *w = ui_window_new(GTK_APPLICATION(app));
-    gtk_window_set_default_size(GTK_WINDOW(w), 1560, 940);
-    gtk_widget_show(GTK_WIDGET(w));
-    return w;
-}
-
-static UiCapture *
-open_and_wait(UiWindow *w, const char *path)
-{
-    g_autoptr(GFile) f = g_file_new_for_path(path);
-    UiCapture *c = ui_window_open(w, f);
-    g_assert_nonnull(c);
-    g_object_ref(c);
-    gui_test_wait_until(is_loaded, c);
-    gui_test_wait_until(gui_test_no_pending_events, NULL);
-    return c;
-}
-
 static guint
 count_substr(const char *hay, const char *needle)
 {
@@ -74,8 +47,8 @@ test_sample(gconstpointer data)
 {
     const Sample *s = data;
     g_autofree char *path = gui_test_sample_path(s->file);
-    UiWindow *w = new_window();
-    UiCapture *c = open_and_wait(w, path);
+    UiWindow *w = gui_test_new_window(app);
+    UiCapture *c = gui_test_open_and_wait(w, path);
     g_assert_null(ui_window_get_message(w));
     g_assert_cmpuint(ui_capture_count_rows(c, TRUE), ==, s->calls);
     g_assert_cmpuint(ui_capture_count_rows(c, FALSE), ==, s->other);
@@ -179,8 +152,8 @@ test_truncated(void)
     g_assert_true(g_file_get_contents(path, &bytes, NULL, NULL));
     g_autofree char *cut = g_build_filename(tmp_dir, "cut-b2bua.pcap", NULL);
     g_assert_true(g_file_set_contents(cut, bytes, 3000, NULL));
-    UiWindow *w = new_window();
-    UiCapture *c = open_and_wait(w, cut);
+    UiWindow *w = gui_test_new_window(app);
+    UiCapture *c = gui_test_open_and_wait(w, cut);
     const char *msg = ui_window_get_message(w);
     g_assert_nonnull(msg);
     g_assert_nonnull(strstr(msg, "cut-b2bua.pcap"));
@@ -204,8 +177,8 @@ static void
 test_not_a_capture(void)
 {
     g_autofree char *path = gui_test_sample_path("README.md");
-    UiWindow *w = new_window();
-    UiCapture *c = open_and_wait(w, path);
+    UiWindow *w = gui_test_new_window(app);
+    UiCapture *c = gui_test_open_and_wait(w, path);
     const char *msg = ui_window_get_message(w);
     g_assert_nonnull(msg);
     g_assert_nonnull(strstr(msg, "README.md"));
@@ -229,8 +202,8 @@ test_tls_keylog(void)
     g_free(p.tls_keylog_file);
     p.tls_keylog_file = g_strdup(keys);
     ui_app_set_prefs(app, &p);
-    UiWindow *w = new_window();
-    UiCapture *c = open_and_wait(w, pcap);
+    UiWindow *w = gui_test_new_window(app);
+    UiCapture *c = gui_test_open_and_wait(w, pcap);
     g_assert_null(ui_window_get_message(w));
     g_assert_cmpuint(ui_capture_count_rows(c, TRUE), ==, 1);
     g_assert_cmpuint(ui_capture_get_open_call(c), ==, 1);
@@ -243,8 +216,8 @@ test_tls_keylog(void)
     g_free(p.tls_keylog_file);
     p.tls_keylog_file = g_build_filename(tmp_dir, "no-such.keys", NULL);
     ui_app_set_prefs(app, &p);
-    w = new_window();
-    c = open_and_wait(w, pcap);
+    w = gui_test_new_window(app);
+    c = gui_test_open_and_wait(w, pcap);
     const char *msg = ui_window_get_message(w);
     g_assert_nonnull(msg);
     g_assert_nonnull(strstr(msg, "TLS key log"));
@@ -255,8 +228,8 @@ test_tls_keylog(void)
     gtk_widget_destroy(GTK_WIDGET(w));
     /* no key log: no call either */
     ui_app_set_prefs(app, &saved);
-    w = new_window();
-    c = open_and_wait(w, pcap);
+    w = gui_test_new_window(app);
+    c = gui_test_open_and_wait(w, pcap);
     g_assert_null(ui_window_get_message(w));
     g_assert_cmpuint(ui_capture_count_rows(c, TRUE), ==, 0);
     g_object_unref(c);
@@ -276,8 +249,8 @@ static void
 test_save_pcap(void)
 {
     g_autofree char *path = gui_test_sample_path("flow4-b2bua.pcap");
-    UiWindow *w = new_window();
-    UiCapture *c = open_and_wait(w, path);
+    UiWindow *w = gui_test_new_window(app);
+    UiCapture *c = gui_test_open_and_wait(w, path);
     g_autofree char *out = g_build_filename(tmp_dir, "saved.pcap", NULL);
     g_action_group_activate_action(G_ACTION_GROUP(w), "save-pcap-to", g_variant_new_string(out));
     gui_test_wait_until(saved_or_failed, w);
@@ -304,9 +277,9 @@ test_zoom_and_tabs(void)
 {
     g_autofree char *a = gui_test_sample_path("flow1-direct.pcap");
     g_autofree char *b = gui_test_sample_path("flow2-proxy.pcap");
-    UiWindow *w = new_window();
-    UiCapture *ca = open_and_wait(w, a);
-    UiCapture *cb = open_and_wait(w, b);
+    UiWindow *w = gui_test_new_window(app);
+    UiCapture *ca = gui_test_open_and_wait(w, a);
+    UiCapture *cb = gui_test_open_and_wait(w, b);
     g_assert_cmpuint(ui_window_count_captures(w), ==, 2);
     g_assert_true(ui_window_get_capture(w) == cb);
     UiLadderView *v = ui_capture_get_ladder_view(cb);
