@@ -188,6 +188,10 @@ deliver(CapTcpStream *s, CapPacket *pkt, SlView fresh, CapPacketFunc func, gpoin
         t->stats->tcp_limit++;
         buf_clear(s);
         s->gap = true;
+    } else if (s->buf->len && t->held > t->limits.tcp_max_total) {
+        t->stats->tcp_memory_limit++;
+        buf_clear(s);
+        s->gap = true;
     }
 }
 
@@ -345,10 +349,12 @@ cap_tcp_table_segment(CapTcpTable *t, CapPacket *pkt, uint32_t seq, uint8_t flag
             s->hole_since = pkt->ts;
         store_pending(s, seq, data);
         if (s->pending->len > TCP_MAX_PENDING_SEGMENTS ||
-            s->pending_bytes > t->limits.tcp_max_buffer ||
+            s->pending_bytes > t->limits.tcp_max_buffer || t->held > t->limits.tcp_max_total ||
             pkt->ts - s->hole_since > TCP_HOLE_TIMEOUT) {
             if (s->pending_bytes > t->limits.tcp_max_buffer)
                 t->stats->tcp_limit++;
+            else if (t->held > t->limits.tcp_max_total)
+                t->stats->tcp_memory_limit++;
             skip_hole(s, pkt, func, user);
         }
     }

@@ -12,7 +12,8 @@ void
 cli_load_warn(CorrLoadWarnKind kind, const char *file, uint64_t frame, const char *text,
               gpointer user)
 {
-    bool prefixed = kind == CORR_LOAD_WARN_READ || kind == CORR_LOAD_WARN_LINK;
+    bool prefixed = kind == CORR_LOAD_WARN_READ || kind == CORR_LOAD_WARN_LINK ||
+                    kind == CORR_LOAD_WARN_LIMIT;
     g_printerr("sipladder-cli: %s%s\n", prefixed ? "warning: " : "", text);
 }
 
