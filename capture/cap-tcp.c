@@ -110,13 +110,15 @@ stream_remove(CapTcpTable *t, CapTcpStream *s)
     g_hash_table_remove(t->streams, &s->key);
 }
 
+/* Forgets idle directions and, for a new one (@room), the least recently
+ * used beyond the bound. */
 static void
-expire(CapTcpTable *t, SlTime now)
+expire(CapTcpTable *t, SlTime now, bool room)
 {
     CapTcpStream *s;
     while ((s = g_queue_peek_head(&t->lru)) != NULL) {
         bool idle = now - s->last_ts > t->limits.tcp_idle_timeout;
-        bool full = g_hash_table_size(t->streams) >= t->limits.tcp_max_streams;
+        bool full = room && g_hash_table_size(t->streams) >= t->limits.tcp_max_streams;
         if (!idle && !full)
             break;
         if (full)
@@ -136,7 +138,7 @@ stream_get(CapTcpTable *t, const CapPacket *pkt)
         g_queue_push_tail_link(&t->lru, s->lru_link);
         return s;
     }
-    expire(t, pkt->ts);
+    expire(t, pkt->ts, true);
     s = g_new0(CapTcpStream, 1);
     s->key = key;
     s->buf = g_byte_array_new();
@@ -303,7 +305,7 @@ cap_tcp_table_segment(CapTcpTable *t, CapPacket *pkt, uint32_t seq, uint8_t flag
                       SlView data, CapPacketFunc func, gpointer user)
 {
     t->stats->tcp_segments++;
-    expire(t, pkt->ts);
+    expire(t, pkt->ts, false);
     CapTcpStream *s = stream_get(t, pkt);
     s->last_ts = pkt->ts;
     s->last_pkt = *pkt;
