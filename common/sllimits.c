@@ -23,7 +23,7 @@ static const SlLimitInfo table[SL_LIMIT_COUNT] = {
                            "Via entries per SIP message",
                            "further Via entries are ignored and the message marked",
                            "messages marked" },
-    [SL_LIMIT_MULTIPART_DEPTH] = { "multipart-depth", SL_LIMIT_UNIT_COUNT, 4, 0, 32,
+    [SL_LIMIT_MULTIPART_DEPTH] = { "multipart-depth", SL_LIMIT_UNIT_COUNT, 4, 1, 32,
                                    "nested multipart levels searched for SDP",
                                    "deeper parts are not searched and the message marked",
                                    "messages marked" },

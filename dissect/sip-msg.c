@@ -426,13 +426,19 @@ sip_msg_parse(SlView data, SipFraming framing, const SipParseOptions *opts, SipM
         opts = &defaults;
     }
     unsigned max_headers = MIN(opts->max_headers, SIP_MAX_HEADERS);
+    /* options filled field by field by older callers leave these 0 */
+    unsigned max_via = opts->max_via ? opts->max_via
+                                     : (unsigned)sl_limit_info(SL_LIMIT_SIP_VIA)->def;
+    unsigned max_depth = opts->max_multipart_depth
+                             ? opts->max_multipart_depth
+                             : (unsigned)sl_limit_info(SL_LIMIT_MULTIPART_DEPTH)->def;
 
     memset(msg, 0, offsetof(SipMsg, hdrs));
     msg->n_hdrs = 0;
     memset(msg->first, 0xff, sizeof msg->first);
     memset(&msg->body, 0, sizeof *msg - offsetof(SipMsg, body));
     msg->max_forwards = -1;
-    msg->max_multipart_depth = opts->max_multipart_depth;
+    msg->max_multipart_depth = max_depth;
 
     SlView start = skip_leading(data);
     SlView v = start, line;
@@ -476,7 +482,7 @@ sip_msg_parse(SlView data, SipFraming framing, const SipParseOptions *opts, SipM
         }
         if (cur)
             typed_header(msg, cur, msg->first[cur->id] == (int16_t)(cur - msg->hdrs),
-                         opts->max_via);
+                         max_via);
         cur = NULL;
         SlView name, value;
         if (!sl_view_split_u8(line, ':', &name, &value) ||
@@ -501,7 +507,7 @@ sip_msg_parse(SlView data, SipFraming framing, const SipParseOptions *opts, SipM
     }
     if (cur)
         typed_header(msg, cur, msg->first[cur->id] == (int16_t)(cur - msg->hdrs),
-                     opts->max_via);
+                     max_via);
     if (!closed) {
         if (framing == SIP_FRAMING_STREAM)
             goto need_more;
@@ -538,7 +544,7 @@ sip_msg_parse(SlView data, SipFraming framing, const SipParseOptions *opts, SipM
         sl_error_set(&msg->error, SL_ERR_LIMIT, 0, "message too large");
     }
     if (sl_view_ihas_prefix(msg->content_type, "multipart/") &&
-        sip_msg_multipart_too_deep(msg, opts->max_multipart_depth)) {
+        sip_msg_multipart_too_deep(msg, max_depth)) {
         msg->flags |= SIP_FLAG_MULTIPART_LIMIT;
         sl_error_set(&msg->error, SL_ERR_LIMIT, sl_view_offset(msg->raw, msg->body),
                      "multipart body nested too deep");

@@ -194,8 +194,8 @@ enum {
 typedef struct {
     unsigned max_headers; /* at most SIP_MAX_HEADERS */
     size_t max_message;   /* bytes; a stream message beyond this is LIMIT */
-    unsigned max_via;     /* Via entries parsed; more are ignored (LIMIT) */
-    unsigned max_multipart_depth; /* multipart nesting searched for SDP */
+    unsigned max_via;     /* Via entries parsed; more are ignored (LIMIT); 0: default */
+    unsigned max_multipart_depth; /* multipart nesting searched for SDP; 0: default */
 } SipParseOptions;
 
 #define SIP_MAX_HEADERS 256

@@ -95,11 +95,11 @@ test_parse(void)
     g_assert_cmpuint(l.value[SL_LIMIT_IP_FRAGMENTS], ==, 2u << 20);
     g_assert_true(sl_limits_set(&l, "tcp-memory=1G", &error));
     g_assert_cmpuint(l.value[SL_LIMIT_TCP_MEMORY], ==, (uint64_t)1 << 30);
-    g_assert_true(sl_limits_set_list(&l, "calls=7, sip-via=3;multipart-depth=0", &error));
+    g_assert_true(sl_limits_set_list(&l, "calls=7, sip-via=3;multipart-depth=1", &error));
     g_assert_no_error(error);
     g_assert_cmpuint(l.value[SL_LIMIT_CALLS], ==, 7);
     g_assert_cmpuint(l.value[SL_LIMIT_SIP_VIA], ==, 3);
-    g_assert_cmpuint(l.value[SL_LIMIT_MULTIPART_DEPTH], ==, 0);
+    g_assert_cmpuint(l.value[SL_LIMIT_MULTIPART_DEPTH], ==, 1);
     /* what to_string writes, set_list reads back */
     g_autofree char *text = sl_limits_to_string(&l);
     SlLimits back;
@@ -114,6 +114,7 @@ test_parse(void)
         "calls=1K",           /* counts take no suffix */
         "calls=0",            /* below the minimum */
         "calls=-1",
+        "multipart-depth=0",  /* SDP inside a multipart body is always looked for */
         "sip-headers=257",    /* above SipMsg's array */
         "tcp-buffer=1T",      /* unknown suffix */
         "tcp-buffer=99999999999999999999", /* overflow */
@@ -274,12 +275,21 @@ test_multipart_depth(void)
                     ==, SL_ERR_LIMIT);
     g_assert_true(msg.flags & SIP_FLAG_MULTIPART_LIMIT);
     g_assert_false(sip_msg_find_sdp(&msg, msg.max_multipart_depth, &sdp));
-    /* depth 0: no multipart at all */
-    o.max_multipart_depth = 0;
+    /* depth 1: one multipart level, none inside it */
+    o.max_multipart_depth = 1;
     g_autoptr(GString) one = nested(1);
     g_assert_cmpint(sip_msg_parse(sl_view_make(one->str, one->len), SIP_FRAMING_DATAGRAM, &o,
                                   &msg),
+                    ==, SL_OK);
+    g_autoptr(GString) two = nested(2);
+    g_assert_cmpint(sip_msg_parse(sl_view_make(two->str, two->len), SIP_FRAMING_DATAGRAM, &o,
+                                  &msg),
                     ==, SL_ERR_LIMIT);
+    /* 0, as options filled field by field leave it, is the default */
+    o.max_multipart_depth = 0;
+    g_assert_cmpint(sip_msg_parse(sl_view_make(over->str, over->len), SIP_FRAMING_DATAGRAM, &o,
+                                  &msg),
+                    ==, SL_OK);
 }
 
 /* The dissector counts each bound apart. */
