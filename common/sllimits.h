@@ -22,6 +22,7 @@ typedef enum {
     SL_LIMIT_RTP_STREAMS,     /* RTP streams kept, every file together */
     SL_LIMIT_CALLS,           /* calls and other dialogs kept */
     SL_LIMIT_MESSAGES,        /* SIP messages kept, every call together */
+    SL_LIMIT_MESSAGE_BYTES,   /* bytes of the SIP messages kept, every call together */
     SL_LIMIT_CALL_MESSAGES,   /* SIP messages kept per call */
     SL_LIMIT_COUNT
 } SlLimitId;

@@ -60,6 +60,8 @@ struct CorrEngine {
     guint dropped;   /* messages beyond max_msgs_per_call */
     uint64_t dropped_calls; /* messages of a new Call-ID beyond max_calls */
     uint64_t dropped_msgs;  /* messages beyond max_msgs */
+    uint64_t dropped_bytes; /* messages beyond max_msg_bytes */
+    uint64_t msg_bytes;     /* bytes of the messages kept (CorrMsg.raw) */
     guint live_calls; /* entries in calls that are not dead */
     guint evicted;   /* entries evicted so far */
     guint ids_given; /* final ids given to evicted entries */
@@ -123,6 +125,7 @@ corr_options_init(CorrOptions *o)
     o->max_raw_bytes = 256 * 1024;
     o->max_calls = (guint)sl_limit_info(SL_LIMIT_CALLS)->def;
     o->max_msgs = (guint)sl_limit_info(SL_LIMIT_MESSAGES)->def;
+    o->max_msg_bytes = sl_limit_info(SL_LIMIT_MESSAGE_BYTES)->def;
 }
 
 static void
@@ -250,10 +253,12 @@ corr_engine_drops(const CorrEngine *e, CorrEngineDrops *out)
     out->call_messages = e->dropped;
     out->calls = e->dropped_calls;
     out->messages = e->dropped_msgs;
+    out->message_bytes = e->dropped_bytes;
 }
 
 void
-corr_engine_set_limits(CorrEngine *e, guint max_calls, guint max_msgs, guint max_msgs_per_call)
+corr_engine_set_limits(CorrEngine *e, guint max_calls, guint max_msgs, guint max_msgs_per_call,
+                       uint64_t max_msg_bytes)
 {
     g_return_if_fail(e != NULL);
     if (max_calls)
@@ -262,6 +267,14 @@ corr_engine_set_limits(CorrEngine *e, guint max_calls, guint max_msgs, guint max
         e->opts.max_msgs = max_msgs;
     if (max_msgs_per_call)
         e->opts.max_msgs_per_call = max_msgs_per_call;
+    if (max_msg_bytes)
+        e->opts.max_msg_bytes = max_msg_bytes;
+}
+
+static size_t
+msg_bytes(const CorrMsg *m)
+{
+    return m->raw ? g_bytes_get_size(m->raw) : 0;
 }
 
 guint
@@ -903,6 +916,11 @@ corr_engine_feed(CorrEngine *e, const SipFound *f)
         corr_msg_free(m);
         return;
     }
+    if (e->msg_bytes + msg_bytes(m) > e->opts.max_msg_bytes) {
+        e->dropped_bytes++;
+        corr_msg_free(m);
+        return;
+    }
     if (e->live_calls >= e->opts.max_calls &&
         !g_hash_table_contains(e->leg_by_call_id, m->call_id)) {
         e->dropped_calls++;
@@ -918,6 +936,7 @@ corr_engine_feed(CorrEngine *e, const SipFound *f)
         return;
     }
     g_ptr_array_add(e->msgs, m);
+    e->msg_bytes += msg_bytes(m);
     m->leg = leg;
     if (m->is_request && m->method == SIP_METHOD_INVITE && leg->kind != CORR_KIND_CALL) {
         leg->kind = CORR_KIND_CALL;
@@ -1352,6 +1371,8 @@ evict_calls(CorrEngine *e, Doomed *d)
     array_split(&e->legs, leg_free, d, test_leg, gone_legs);
     array_split(&e->txns, txn_free, d, test_txn, gone_txns);
     array_split(&e->msgs, corr_msg_free, d, test_msg, gone_msgs);
+    for (guint i = 0; i < gone_msgs->len; i++)
+        e->msg_bytes -= msg_bytes(g_ptr_array_index(gone_msgs, i));
     for (guint i = 0; i < e->msgs->len; i++)
         ((CorrMsg *)g_ptr_array_index(e->msgs, i))->index = i;
     g_ptr_array_unref(gone_calls);

@@ -219,6 +219,7 @@ read_counters(CorrLoad *l, uint64_t now[SL_LIMIT_COUNT])
         corr_engine_drops(l->opts.engine, &d);
         now[SL_LIMIT_CALLS] = d.calls;
         now[SL_LIMIT_MESSAGES] = d.messages;
+        now[SL_LIMIT_MESSAGE_BYTES] = d.message_bytes;
         now[SL_LIMIT_CALL_MESSAGES] = d.call_messages;
     }
 }
@@ -488,7 +489,8 @@ load_new(const CorrLoadOptions *opts)
     if (opts->engine)
         corr_engine_set_limits(opts->engine, (guint)MIN(l->limits.value[SL_LIMIT_CALLS], G_MAXUINT),
                                (guint)MIN(l->limits.value[SL_LIMIT_MESSAGES], G_MAXUINT),
-                               (guint)MIN(l->limits.value[SL_LIMIT_CALL_MESSAGES], G_MAXUINT));
+                               (guint)MIN(l->limits.value[SL_LIMIT_CALL_MESSAGES], G_MAXUINT),
+                               l->limits.value[SL_LIMIT_MESSAGE_BYTES]);
     if (opts->media) {
         l->collector = opts->engine ? corr_media_collector_new() : NULL;
         l->classifier = flow_class_new();

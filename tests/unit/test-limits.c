@@ -450,7 +450,7 @@ static void
 test_engine_calls(void)
 {
     g_autoptr(CorrEngine) e = corr_engine_new(NULL);
-    corr_engine_set_limits(e, 3, 0, 0);
+    corr_engine_set_limits(e, 3, 0, 0, 0);
     for (unsigned c = 1; c <= 3; c++) {
         g_autofree char *t = invite(c, 1);
         engine_feed(e, t, c);
@@ -481,7 +481,7 @@ static void
 test_engine_messages(void)
 {
     g_autoptr(CorrEngine) e = corr_engine_new(NULL);
-    corr_engine_set_limits(e, 0, 4, 3);
+    corr_engine_set_limits(e, 0, 4, 3, 0);
     /* call 1: three messages (its bound), the fourth dropped */
     for (unsigned q = 1; q <= 4; q++) {
         g_autofree char *t = invite(1, q);
@@ -500,6 +500,27 @@ test_engine_messages(void)
     corr_engine_drops(e, &d);
     g_assert_cmpuint(d.messages, ==, 1);
     g_assert_cmpuint(corr_engine_messages(e)->len, ==, 4);
+}
+
+static void
+test_engine_message_bytes(void)
+{
+    g_autofree char *a = invite(1, 1);
+    g_autofree char *b = invite(2, 1);
+    g_autofree char *c = invite(3, 1);
+    g_autoptr(CorrEngine) e = corr_engine_new(NULL);
+    /* room for exactly two of these messages (same length) */
+    g_assert_cmpuint(strlen(a), ==, strlen(b));
+    corr_engine_set_limits(e, 0, 0, 0, 2 * strlen(a));
+    engine_feed(e, a, 1);
+    engine_feed(e, b, 2);
+    CorrEngineDrops d;
+    corr_engine_drops(e, &d);
+    g_assert_cmpuint(d.message_bytes, ==, 0);
+    engine_feed(e, c, 3);
+    corr_engine_drops(e, &d);
+    g_assert_cmpuint(d.message_bytes, ==, 1);
+    g_assert_cmpuint(corr_engine_messages(e)->len, ==, 2);
 }
 
 /* ------------------------------------------------------------ loader */
@@ -649,6 +670,7 @@ main(int argc, char **argv)
     g_test_add_func("/limits/tcp-streams-and-memory", test_tcp_streams_and_memory);
     g_test_add_func("/limits/calls", test_engine_calls);
     g_test_add_func("/limits/messages", test_engine_messages);
+    g_test_add_func("/limits/message-bytes", test_engine_message_bytes);
     g_test_add_func("/limits/load-calls-warned-once", test_load_calls_warned_once);
     g_test_add_func("/limits/load-rtp-streams-across-files", test_load_rtp_streams_across_files);
     return g_test_run();
