@@ -1,6 +1,6 @@
 /* sipladder: the named bounds on what grows from input (see sllimits.h).
  * The defaults suit a workstation with 16-32 GiB of memory: together they
- * keep a run within a few GiB whatever the capture holds
+ * keep a run under about 8 GiB whatever the capture holds
  * (docs/robustness.md gives the arithmetic and measured figures). */
 #include "sllimits.h"
 
@@ -50,10 +50,10 @@ static const SlLimitInfo table[SL_LIMIT_COUNT] = {
     [SL_LIMIT_CALLS] = { "calls", SL_LIMIT_UNIT_COUNT, 500000, 1, 100000000,
                          "calls and other dialogs",
                          "messages of further Call-IDs are dropped", "messages dropped" },
-    [SL_LIMIT_MESSAGES] = { "messages", SL_LIMIT_UNIT_COUNT, 5000000, 1, 1000000000,
+    [SL_LIMIT_MESSAGES] = { "messages", SL_LIMIT_UNIT_COUNT, 3000000, 1, 1000000000,
                             "SIP messages",
                             "further messages are dropped", "messages dropped" },
-    [SL_LIMIT_MESSAGE_BYTES] = { "message-bytes", SL_LIMIT_UNIT_BYTES, 4 * GiB, 64 * KiB,
+    [SL_LIMIT_MESSAGE_BYTES] = { "message-bytes", SL_LIMIT_UNIT_BYTES, 2 * GiB, 64 * KiB,
                                  1024 * GiB, "of SIP messages kept (their bytes)",
                                  "further messages are dropped", "messages dropped" },
     [SL_LIMIT_CALL_MESSAGES] = { "call-messages", SL_LIMIT_UNIT_COUNT, 100000, 1, 1000000000,
