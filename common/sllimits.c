@@ -145,7 +145,8 @@ sl_limits_set(SlLimits *l, const char *assignment, GError **error)
 {
     g_return_val_if_fail(l != NULL && assignment != NULL, false);
     const char *eq = strchr(assignment, '=');
-    g_autofree char *name = g_strndup(assignment, eq ? (size_t)(eq - assignment) : strlen(assignment));
+    size_t name_len = eq ? (size_t)(eq - assignment) : strlen(assignment);
+    g_autofree char *name = g_strndup(assignment, name_len);
     SlLimitId id;
     if (!sl_limit_lookup(name, &id)) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,

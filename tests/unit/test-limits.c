@@ -440,7 +440,8 @@ engine_feed(CorrEngine *e, const char *text, uint64_t frame)
 static char *
 invite(unsigned call, unsigned cseq)
 {
-    return g_strdup_printf("INVITE sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK%u-%u\r\n"
+    return g_strdup_printf("INVITE sip:b@x SIP/2.0\r\n"
+                           "Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK%u-%u\r\n"
                            "From: <sip:a@x>;tag=%u\r\nTo: <sip:b@x>\r\nCall-ID: c%u\r\n"
                            "CSeq: %u INVITE\r\nContent-Length: 0\r\n\r\n",
                            call, cseq, call, call, cseq);
@@ -561,7 +562,8 @@ test_load_calls_warned_once(void)
 {
     g_autofree char *dir = g_dir_make_tmp("sl-limits-XXXXXX", NULL);
     g_autofree char *path = g_build_filename(dir, "invites.pcap", NULL);
-    g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
+    g_autoptr(GPtrArray) frames =
+        g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
     for (unsigned c = 1; c <= 10; c++) {
         g_autofree char *t = invite(c, 1);
         g_ptr_array_add(frames, udp(A, 5060, B, 5060, t, strlen(t)));
@@ -570,7 +572,8 @@ test_load_calls_warned_once(void)
     SlLimits lim;
     sl_limits_init(&lim);
     lim.value[SL_LIMIT_CALLS] = 4;
-    Warnings w = { g_ptr_array_new_with_free_func(g_free), g_array_new(FALSE, FALSE, sizeof(uint64_t)) };
+    Warnings w = { g_ptr_array_new_with_free_func(g_free),
+                   g_array_new(FALSE, FALSE, sizeof(uint64_t)) };
     g_autoptr(CorrEngine) e = corr_engine_new(NULL);
     CorrLoadOptions o;
     corr_load_options_init(&o);
@@ -629,7 +632,8 @@ test_load_rtp_streams_across_files(void)
     SlLimits lim;
     sl_limits_init(&lim);
     lim.value[SL_LIMIT_RTP_STREAMS] = 4;
-    Warnings w = { g_ptr_array_new_with_free_func(g_free), g_array_new(FALSE, FALSE, sizeof(uint64_t)) };
+    Warnings w = { g_ptr_array_new_with_free_func(g_free),
+                   g_array_new(FALSE, FALSE, sizeof(uint64_t)) };
     g_autoptr(CorrEngine) e = corr_engine_new(NULL);
     CorrLoadOptions o;
     corr_load_options_init(&o);
