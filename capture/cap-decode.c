@@ -9,6 +9,7 @@
 
 #include "cap-hep.h"
 #include "cap-private.h"
+#include "sllimits.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -118,10 +119,11 @@ cap_tunnel_name(CapTunnel t)
 void
 cap_limits_init(CapLimits *l)
 {
-    l->frag_max_bytes = 8u << 20;
+    l->frag_max_bytes = (size_t)sl_limit_info(SL_LIMIT_IP_FRAGMENTS)->def;
     l->frag_timeout = 30 * SL_TIME_SECOND;
-    l->tcp_max_buffer = 1u << 20;
-    l->tcp_max_streams = 65536;
+    l->tcp_max_buffer = (size_t)sl_limit_info(SL_LIMIT_TCP_BUFFER)->def;
+    l->tcp_max_streams = (size_t)sl_limit_info(SL_LIMIT_TCP_STREAMS)->def;
+    l->tcp_max_total = (size_t)sl_limit_info(SL_LIMIT_TCP_MEMORY)->def;
     l->tcp_idle_timeout = 600 * SL_TIME_SECOND;
     l->max_tunnel_depth = 16;
 }

@@ -20,12 +20,14 @@ typedef struct {
     SlTime frag_timeout;      /* drop incomplete datagrams older than this */
     size_t tcp_max_buffer;    /* buffered bytes per TCP direction */
     size_t tcp_max_streams;   /* TCP directions tracked at once */
+    size_t tcp_max_total;     /* buffered bytes of every direction together */
     SlTime tcp_idle_timeout;  /* forget a direction idle this long */
     unsigned max_tunnel_depth;
 } CapLimits;
 
-/* Fills @limits with the defaults (8 MiB fragments, 30 s, 1 MiB per TCP
- * direction, 65536 directions, 10 min idle, 4 nested tunnels). */
+/* Fills @limits with the defaults: those of sllimits.h (ip-fragments,
+ * tcp-buffer, tcp-streams, tcp-memory), 30 s for fragments, 10 min idle,
+ * 16 nested tunnels. */
 void cap_limits_init(CapLimits *limits);
 
 typedef struct {
@@ -45,6 +47,7 @@ typedef struct {
     uint64_t tcp_out_of_order;
     uint64_t tcp_gaps;         /* holes skipped in a byte stream */
     uint64_t tcp_limit;        /* times a per-direction buffer bound was hit */
+    uint64_t tcp_memory_limit; /* times the bound on all directions together was hit */
     uint64_t tcp_streams;      /* directions created */
     uint64_t tcp_streams_evicted;
     uint64_t sctp_chunks;

@@ -110,13 +110,15 @@ stream_remove(CapTcpTable *t, CapTcpStream *s)
     g_hash_table_remove(t->streams, &s->key);
 }
 
+/* Forgets idle directions and, for a new one (@room), the least recently
+ * used beyond the bound. */
 static void
-expire(CapTcpTable *t, SlTime now)
+expire(CapTcpTable *t, SlTime now, bool room)
 {
     CapTcpStream *s;
     while ((s = g_queue_peek_head(&t->lru)) != NULL) {
         bool idle = now - s->last_ts > t->limits.tcp_idle_timeout;
-        bool full = g_hash_table_size(t->streams) >= t->limits.tcp_max_streams;
+        bool full = room && g_hash_table_size(t->streams) >= t->limits.tcp_max_streams;
         if (!idle && !full)
             break;
         if (full)
@@ -136,7 +138,7 @@ stream_get(CapTcpTable *t, const CapPacket *pkt)
         g_queue_push_tail_link(&t->lru, s->lru_link);
         return s;
     }
-    expire(t, pkt->ts);
+    expire(t, pkt->ts, true);
     s = g_new0(CapTcpStream, 1);
     s->key = key;
     s->buf = g_byte_array_new();
@@ -186,6 +188,10 @@ deliver(CapTcpStream *s, CapPacket *pkt, SlView fresh, CapPacketFunc func, gpoin
     }
     if (s->buf->len > t->limits.tcp_max_buffer) {
         t->stats->tcp_limit++;
+        buf_clear(s);
+        s->gap = true;
+    } else if (s->buf->len && t->held > t->limits.tcp_max_total) {
+        t->stats->tcp_memory_limit++;
         buf_clear(s);
         s->gap = true;
     }
@@ -299,7 +305,7 @@ cap_tcp_table_segment(CapTcpTable *t, CapPacket *pkt, uint32_t seq, uint8_t flag
                       SlView data, CapPacketFunc func, gpointer user)
 {
     t->stats->tcp_segments++;
-    expire(t, pkt->ts);
+    expire(t, pkt->ts, false);
     CapTcpStream *s = stream_get(t, pkt);
     s->last_ts = pkt->ts;
     s->last_pkt = *pkt;
@@ -345,10 +351,12 @@ cap_tcp_table_segment(CapTcpTable *t, CapPacket *pkt, uint32_t seq, uint8_t flag
             s->hole_since = pkt->ts;
         store_pending(s, seq, data);
         if (s->pending->len > TCP_MAX_PENDING_SEGMENTS ||
-            s->pending_bytes > t->limits.tcp_max_buffer ||
+            s->pending_bytes > t->limits.tcp_max_buffer || t->held > t->limits.tcp_max_total ||
             pkt->ts - s->hole_since > TCP_HOLE_TIMEOUT) {
             if (s->pending_bytes > t->limits.tcp_max_buffer)
                 t->stats->tcp_limit++;
+            else if (t->held > t->limits.tcp_max_total)
+                t->stats->tcp_memory_limit++;
             skip_hole(s, pkt, func, user);
         }
     }

@@ -103,6 +103,7 @@ cli_cmd_audio(int argc, char **argv)
     };
     g_autoptr(GOptionContext) oc = g_option_context_new("FILE... - decode an RTP stream to WAV");
     g_option_context_add_main_entries(oc, entries, NULL);
+    g_option_context_add_main_entries(oc, cli_limit_entries(), NULL);
     g_option_context_set_description(oc,
         "Decodes stream N (as numbered by 'rtp') to 16-bit mono WAV: G.711 mu-law\n"
         "and A-law, and G.722 when built with spandsp. Lost packets become silence\n"
@@ -113,6 +114,9 @@ cli_cmd_audio(int argc, char **argv)
         g_printerr("sipladder-cli audio: %s\n", error->message);
         return CLI_EXIT_USAGE;
     }
+    int limits_ok = cli_limits_check("audio");
+    if (limits_ok != CLI_EXIT_OK)
+        return limits_ok;
     if (!files || !files[0] || id <= 0 || !out) {
         g_printerr("sipladder-cli audio: --stream N, -o FILE and a capture file are needed\n");
         return CLI_EXIT_USAGE;

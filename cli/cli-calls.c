@@ -7,12 +7,6 @@
 #include "cli.h"
 #include "corr.h"
 
-static void
-feed(const char *file, const SipFound *f, gpointer engine)
-{
-    corr_engine_feed(engine, f);
-}
-
 /* Reads @files into a new engine, RTP streams bound to its calls;
  * *@status gets the read status. The media (*@media, caller frees with
  * cli_media_free) must outlive the engine's use of stream pointers. */
@@ -24,13 +18,15 @@ load_media(char **files, int *status, CliMedia **media)
     return e;
 }
 
-/* Reads @files into a new engine (SIP only). */
+/* Reads @files into a new engine (SIP only), finished. */
 static CorrEngine *
 load(char **files, int *status)
 {
     CorrEngine *e = corr_engine_new(NULL);
-    *status = cli_read_files(files, feed, e);
-    corr_engine_finish(e);
+    CorrLoadOptions o;
+    corr_load_options_init(&o);
+    o.engine = e;
+    g_autoptr(CorrLoad) l = cli_load(files, &o, status);
     return e;
 }
 
@@ -309,7 +305,8 @@ print_calls_json(GPtrArray *calls)
         g_autofree char *text = json_to_string(node, FALSE);
         printf("%s\n  %s", i ? "," : "", text);
     }
-    printf("%s]}\n", calls->len ? "\n" : "");
+    g_autofree char *limits = cli_limits_json_member();
+    printf("%s]%s}\n", calls->len ? "\n" : "", limits);
 }
 
 int
@@ -436,6 +433,7 @@ cli_cmd_call(int argc, char **argv)
     }
     if (json) {
         json_builder_end_array(b);
+        cli_limits_json_add(b);
         json_builder_end_object(b);
         g_autoptr(JsonNode) node = json_builder_get_root(b);
         g_autofree char *text = json_to_string(node, TRUE);

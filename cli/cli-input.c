@@ -49,10 +49,17 @@ static const GOptionEntry entries[] = {
     { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
+/* The entries above and --limit. */
+static GOptionEntry all_entries[G_N_ELEMENTS(entries) + 1];
+
 const GOptionEntry *
 cli_input_entries(void)
 {
-    return entries;
+    if (all_entries[0].long_name == NULL) {
+        memcpy(all_entries, entries, sizeof entries - sizeof entries[0]);
+        all_entries[G_N_ELEMENTS(entries) - 1] = cli_limit_entries()[0];
+    }
+    return all_entries;
 }
 
 bool
@@ -64,6 +71,9 @@ cli_input_is_live(void)
 int
 cli_input_check(char **files, const char *cmd)
 {
+    int limits_ok = cli_limits_check(cmd);
+    if (limits_ok != CLI_EXIT_OK)
+        return limits_ok;
     bool have_files = files && files[0];
     if (input.iface && input.hep_listen) {
         g_printerr("sipladder-cli %s: -i and --hep-listen exclude each other\n", cmd);
@@ -151,11 +161,13 @@ CorrLoad *
 cli_load(char **files, CorrLoadOptions *o, int *status)
 {
     o->tls_keylog = cli_tls_keylog();
+    o->limits = cli_limits();
     if (!o->warn_func)
         o->warn_func = cli_load_warn;
     if (!cli_input_is_live()) {
         CorrLoad *l = corr_load_files(files, o);
         *status = corr_load_complete(l) ? CLI_EXIT_OK : CLI_EXIT_INPUT;
+        cli_limits_record(l);
         return l;
     }
     CapSource *src = cli_input_open_live(status);
@@ -166,6 +178,7 @@ cli_load(char **files, CorrLoadOptions *o, int *status)
     }
     CorrLoad *l = corr_load_source(src, o);
     *status = corr_load_complete(l) ? CLI_EXIT_OK : CLI_EXIT_INPUT;
+    cli_limits_record(l);
     cli_input_close_live(src);
     return l;
 }

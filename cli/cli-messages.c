@@ -110,7 +110,7 @@ print_json(MessagesCtx *ctx, const char *file, const SipFound *f)
     json_add_view(b, "to_tag", m->to.tag);
     json_builder_set_member_name(b, "has_sdp");
     SlView sdp;
-    json_builder_add_boolean_value(b, sip_msg_find_sdp(m, 4, &sdp));
+    json_builder_add_boolean_value(b, sip_msg_find_sdp(m, m->max_multipart_depth, &sdp));
     json_builder_set_member_name(b, "length");
     json_builder_add_int_value(b, (gint64)m->raw.len);
     json_builder_set_member_name(b, "error");
@@ -170,8 +170,10 @@ cli_cmd_messages(int argc, char **argv)
     if (ctx.json)
         printf("{\"messages\": [");
     int status = cli_read_files(files, on_message, &ctx);
-    if (ctx.json)
-        printf("%s]}\n", ctx.count ? "\n" : "");
+    if (ctx.json) {
+        g_autofree char *limits = cli_limits_json_member();
+        printf("%s]%s}\n", ctx.count ? "\n" : "", limits);
+    }
     fflush(stdout);
     return status;
 }

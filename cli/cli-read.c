@@ -13,7 +13,7 @@ cli_load_warn(CorrLoadWarnKind kind, const char *file, uint64_t frame, const cha
               gpointer user)
 {
     bool prefixed = kind == CORR_LOAD_WARN_READ || kind == CORR_LOAD_WARN_LINK ||
-                    kind == CORR_LOAD_WARN_SNAPLEN;
+                    kind == CORR_LOAD_WARN_SNAPLEN || kind == CORR_LOAD_WARN_LIMIT;
     g_printerr("sipladder-cli: %s%s\n", prefixed ? "warning: " : "", text);
 }
 

@@ -336,8 +336,10 @@ print_all(RtpCtx *ctx)
         else
             print_text(fs, s);
     }
-    if (ctx->json)
-        printf("%s]}\n", streams->len ? "\n" : "");
+    if (ctx->json) {
+        g_autofree char *limits = cli_limits_json_member();
+        printf("%s]%s}\n", streams->len ? "\n" : "", limits);
+    }
     else if (!ctx->csv)
         printf("==============================================================\n");
 }

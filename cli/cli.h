@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <stdio.h>
 
 #include "cap-decode.h"
@@ -78,6 +79,24 @@ void cli_input_set_command(const char *name);
 void cli_input_set_idle(unsigned ms);
 /* Prints the source's counters (kernel drops, malformed HEP) and frees it. */
 void cli_input_close_live(CapSource *src);
+
+/* --- limits (cli-limits.c) --- */
+/* --limit NAME=VALUE (also in cli_input_entries()). */
+const GOptionEntry *cli_limit_entries(void);
+/* After parsing: applies the --limit options (cli_input_check does it);
+ * '--limit help' prints the table and exits 0. Prints the problem and
+ * returns CLI_EXIT_USAGE for a bad one. */
+int cli_limits_check(const char *cmd);
+/* The limits in force (borrowed). */
+const SlLimits *cli_limits(void);
+/* Keeps what @l says about the limits it hit (cli_load calls it). */
+void cli_limits_record(const CorrLoad *l);
+/* Adds "limits": [...] to the JSON object being built, when the last
+ * load hit a limit (docs/json.md). */
+void cli_limits_json_add(JsonBuilder *b);
+/* The same as text to put before the closing brace of a JSON object that
+ * is printed piece by piece: ",\n \"limits\": [...]" or "" (caller owns). */
+char *cli_limits_json_member(void);
 
 int cli_cmd_messages(int argc, char **argv);
 int cli_cmd_calls(int argc, char **argv);

@@ -37,6 +37,8 @@ usage(FILE *out)
     fprintf(out, "\nOptions:\n"
                  "  -h, --help     show this help (COMMAND --help for a command's options)\n"
                  "  -V, --version  show the version\n\n"
+                 "Commands that read captures take --limit NAME=VALUE to bound memory\n"
+                 "(COMMAND --limit help lists the limits and their defaults).\n\n"
                  "Exit status: 0 success, 1 input error, 2 bad usage.\n");
 }
 

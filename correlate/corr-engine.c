@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "corr-private.h"
+#include "sllimits.h"
 
 /* Two copies of one packet captured at two points arrive within this. */
 #define DUPLICATE_WINDOW (1 * SL_TIME_SECOND)
@@ -56,7 +57,12 @@ struct CorrEngine {
     SlTime last_ts;
     guint next_call_id;
     guint next_txn_id;
-    guint dropped;
+    guint dropped;   /* messages beyond max_msgs_per_call */
+    uint64_t dropped_calls; /* messages of a new Call-ID beyond max_calls */
+    uint64_t dropped_msgs;  /* messages beyond max_msgs */
+    uint64_t dropped_bytes; /* messages beyond max_msg_bytes */
+    uint64_t msg_bytes;     /* bytes of the messages kept (CorrMsg.raw) */
+    guint live_calls; /* entries in calls that are not dead */
     guint evicted;   /* entries evicted so far */
     guint ids_given; /* final ids given to evicted entries */
     bool finished;   /* corr_engine_finish() numbered the calls */
@@ -115,8 +121,11 @@ void
 corr_options_init(CorrOptions *o)
 {
     o->link_window = 60 * SL_TIME_SECOND;
-    o->max_msgs_per_call = 100000;
+    o->max_msgs_per_call = (guint)sl_limit_info(SL_LIMIT_CALL_MESSAGES)->def;
     o->max_raw_bytes = 256 * 1024;
+    o->max_calls = (guint)sl_limit_info(SL_LIMIT_CALLS)->def;
+    o->max_msgs = (guint)sl_limit_info(SL_LIMIT_MESSAGES)->def;
+    o->max_msg_bytes = sl_limit_info(SL_LIMIT_MESSAGE_BYTES)->def;
 }
 
 static void
@@ -235,6 +244,37 @@ GPtrArray *
 corr_engine_messages(CorrEngine *e)
 {
     return e->msgs;
+}
+
+void
+corr_engine_drops(const CorrEngine *e, CorrEngineDrops *out)
+{
+    g_return_if_fail(e != NULL && out != NULL);
+    out->call_messages = e->dropped;
+    out->calls = e->dropped_calls;
+    out->messages = e->dropped_msgs;
+    out->message_bytes = e->dropped_bytes;
+}
+
+void
+corr_engine_set_limits(CorrEngine *e, guint max_calls, guint max_msgs, guint max_msgs_per_call,
+                       uint64_t max_msg_bytes)
+{
+    g_return_if_fail(e != NULL);
+    if (max_calls)
+        e->opts.max_calls = max_calls;
+    if (max_msgs)
+        e->opts.max_msgs = max_msgs;
+    if (max_msgs_per_call)
+        e->opts.max_msgs_per_call = max_msgs_per_call;
+    if (max_msg_bytes)
+        e->opts.max_msg_bytes = max_msg_bytes;
+}
+
+static size_t
+msg_bytes(const CorrMsg *m)
+{
+    return m->raw ? g_bytes_get_size(m->raw) : 0;
 }
 
 guint
@@ -459,6 +499,7 @@ call_new(CorrEngine *e, CorrLeg *leg)
     g_ptr_array_add(c->legs, leg);
     leg->call = c;
     g_ptr_array_add(e->calls, c);
+    e->live_calls++;
     return c;
 }
 
@@ -513,6 +554,7 @@ call_merge(CorrEngine *e, CorrCall *into, CorrCall *from)
     g_ptr_array_set_size(from->msgs, 0);
     from->dead = true;
     from->merged_into = into;
+    e->live_calls--;
     if (into->kind != CORR_KIND_CALL && from->kind == CORR_KIND_CALL)
         into->kind = CORR_KIND_CALL;
     publish(e, CORR_EVENT_CALL_MERGED, from, NULL);
@@ -868,6 +910,23 @@ corr_engine_feed(CorrEngine *e, const SipFound *f)
     if (m->ts > e->last_ts)
         e->last_ts = m->ts;
 
+    /* the bounds on what is kept: the first calls stay whole, later ones go */
+    if (e->msgs->len >= e->opts.max_msgs) {
+        e->dropped_msgs++;
+        corr_msg_free(m);
+        return;
+    }
+    if (e->msg_bytes + msg_bytes(m) > e->opts.max_msg_bytes) {
+        e->dropped_bytes++;
+        corr_msg_free(m);
+        return;
+    }
+    if (e->live_calls >= e->opts.max_calls &&
+        !g_hash_table_contains(e->leg_by_call_id, m->call_id)) {
+        e->dropped_calls++;
+        corr_msg_free(m);
+        return;
+    }
     bool created;
     CorrLeg *leg = leg_get(e, m, &created);
     CorrCall *call = leg->call;
@@ -877,6 +936,7 @@ corr_engine_feed(CorrEngine *e, const SipFound *f)
         return;
     }
     g_ptr_array_add(e->msgs, m);
+    e->msg_bytes += msg_bytes(m);
     m->leg = leg;
     if (m->is_request && m->method == SIP_METHOD_INVITE && leg->kind != CORR_KIND_CALL) {
         leg->kind = CORR_KIND_CALL;
@@ -1311,6 +1371,8 @@ evict_calls(CorrEngine *e, Doomed *d)
     array_split(&e->legs, leg_free, d, test_leg, gone_legs);
     array_split(&e->txns, txn_free, d, test_txn, gone_txns);
     array_split(&e->msgs, corr_msg_free, d, test_msg, gone_msgs);
+    for (guint i = 0; i < gone_msgs->len; i++)
+        e->msg_bytes -= msg_bytes(g_ptr_array_index(gone_msgs, i));
     for (guint i = 0; i < e->msgs->len; i++)
         ((CorrMsg *)g_ptr_array_index(e->msgs, i))->index = i;
     g_ptr_array_unref(gone_calls);
@@ -1354,6 +1416,7 @@ corr_engine_evict(CorrEngine *e, guint keep, CorrEvictFunc func, gpointer user_d
     evict_calls(e, &d);
     guint n = victims->len;
     e->evicted += n;
+    e->live_calls -= n;
     g_hash_table_destroy(d.calls);
     g_hash_table_destroy(d.txns);
     g_hash_table_destroy(d.txn_ids);

@@ -5,6 +5,7 @@
 #include <pcap/pcap.h>
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "cap-decode.h"
 #include "cap-source.h"
@@ -32,6 +33,11 @@ struct CorrLoad {
     unsigned warnings, suppressed;    /* of the current file */
     bool complete, cancelled;
     char *source_name;         /* corr_load_source: the name its records borrow */
+    SlLimits limits;
+    CorrLoadLimit hits[SL_LIMIT_COUNT];
+    uint64_t seen[SL_LIMIT_COUNT]; /* counters as last read (see check_limits) */
+    CapDecoder *dec;           /* of the current file */
+    guint rtp_streams;         /* streams of the files before the current one */
 };
 
 void
@@ -156,7 +162,7 @@ media_message(CorrLoad *l, const SipFound *f)
     if (!m->is_request && m->status >= 400)
         return; /* a rejected offer changes nothing */
     SlView body;
-    if (!sip_msg_find_sdp(m, 4, &body))
+    if (!sip_msg_find_sdp(m, m->max_multipart_depth, &body))
         return;
     const CapPacket *pkt = f->pkt;
     bool udp = f->transport == SIP_TRANSPORT_UDP;
@@ -180,6 +186,101 @@ media_message(CorrLoad *l, const SipFound *f)
     if (sdp_parse(body, &sdp, &err) == SL_ERR_NOT_MINE)
         return;
     apply_sdp(l->cur->table, body, &sdp, setup);
+}
+
+/* ------------------------------------------------------------ limits
+ *
+ * Every stage counts what its bounds drop; after each frame the loader
+ * reads those counters (a few loads) and reports a limit the first time
+ * its count moves, naming the file and the frame being read. */
+
+/* The counters behind each limit now: the decoder's and the dissector's
+ * are the current file's, the engine's cover the run. */
+static void
+read_counters(CorrLoad *l, uint64_t now[SL_LIMIT_COUNT])
+{
+    memset(now, 0, sizeof(uint64_t) * SL_LIMIT_COUNT);
+    if (l->sip) {
+        const SipDissectStats *ss = sip_dissector_stats(l->sip);
+        now[SL_LIMIT_SIP_MESSAGE] = ss->too_large;
+        now[SL_LIMIT_SIP_HEADERS] = ss->header_limit;
+        now[SL_LIMIT_SIP_VIA] = ss->via_limit;
+        now[SL_LIMIT_MULTIPART_DEPTH] = ss->multipart_limit;
+    }
+    if (l->dec) {
+        const CapStats *cs = cap_decoder_stats(l->dec);
+        now[SL_LIMIT_IP_FRAGMENTS] = cs->ip_frag_limit;
+        now[SL_LIMIT_TCP_BUFFER] = cs->tcp_limit;
+        now[SL_LIMIT_TCP_STREAMS] = cs->tcp_streams_evicted;
+        now[SL_LIMIT_TCP_MEMORY] = cs->tcp_memory_limit;
+    }
+    if (l->cur && l->cur->table)
+        now[SL_LIMIT_RTP_STREAMS] = rtp_stream_table_stats(l->cur->table)->streams_limit;
+    if (l->opts.engine) {
+        CorrEngineDrops d;
+        corr_engine_drops(l->opts.engine, &d);
+        now[SL_LIMIT_CALLS] = d.calls;
+        now[SL_LIMIT_MESSAGES] = d.messages;
+        now[SL_LIMIT_MESSAGE_BYTES] = d.message_bytes;
+        now[SL_LIMIT_CALL_MESSAGES] = d.call_messages;
+    }
+}
+
+char *
+corr_load_limit_text(SlLimitId id, const CorrLoadLimit *hit, bool summary)
+{
+    const SlLimitInfo *info = sl_limit_info(id);
+    g_autofree char *value = sl_limit_format(id, hit->value);
+    if (summary)
+        return g_strdup_printf("limit %s (%s %s): %" G_GUINT64_FORMAT " %s, the first at %s "
+                               "frame %" G_GUINT64_FORMAT,
+                               info->name, value, info->what, hit->count, info->counted,
+                               hit->file ? hit->file : "-", hit->frame);
+    return g_strdup_printf("%s: frame %" G_GUINT64_FORMAT ": limit %s reached (%s %s): %s",
+                           hit->file ? hit->file : "-", hit->frame, info->name, value, info->what,
+                           info->when_hit);
+}
+
+/* Reports the limits whose counters moved since the last call; @frame is
+ * the frame being read. */
+static void
+check_limits(CorrLoad *l, uint64_t frame)
+{
+    uint64_t now[SL_LIMIT_COUNT];
+    read_counters(l, now);
+    for (unsigned i = 0; i < SL_LIMIT_COUNT; i++) {
+        if (now[i] == l->seen[i])
+            continue;
+        CorrLoadLimit *h = &l->hits[i];
+        if (h->count == 0 && now[i] > l->seen[i]) {
+            h->file = l->cur->file;
+            h->frame = frame;
+            g_autofree char *text = corr_load_limit_text((SlLimitId)i, h, false);
+            warn(l, CORR_LOAD_WARN_LIMIT, h->file, frame, "%s", text);
+        }
+        if (now[i] > l->seen[i])
+            h->count += now[i] - l->seen[i];
+        l->seen[i] = now[i];
+    }
+}
+
+/* End of the run: one line per limit hit, with its count. */
+static void
+report_limits(CorrLoad *l)
+{
+    for (unsigned i = 0; i < SL_LIMIT_COUNT; i++) {
+        const CorrLoadLimit *h = &l->hits[i];
+        if (h->count == 0)
+            continue;
+        g_autofree char *text = corr_load_limit_text((SlLimitId)i, h, true);
+        warn(l, CORR_LOAD_WARN_LIMIT, h->file, h->frame, "%s", text);
+    }
+}
+
+const CorrLoadLimit *
+corr_load_limits(const CorrLoad *l)
+{
+    return l->hits;
 }
 
 /* ------------------------------------------------------------ reading */
@@ -259,6 +360,9 @@ input_new(CorrLoad *l, const char *file, guint index)
     f->index = index;
     if (l->opts.media) {
         f->table = rtp_stream_table_new();
+        uint64_t max = l->limits.value[SL_LIMIT_RTP_STREAMS];
+        rtp_stream_table_set_max_streams(
+            f->table, (guint)MIN(max - MIN(max, l->rtp_streams), G_MAXUINT));
         f->rtcp = rtcp_reports_new();
         if (l->collector)
             rtp_stream_table_set_packet_func(f->table, corr_media_packet, l->collector);
@@ -279,11 +383,26 @@ read_source(CorrLoad *l, CapSource *src, const char *file, guint index)
     l->cur = f;
     l->warnings = l->suppressed = 0;
     g_hash_table_remove_all(l->sip_seen); /* SIP state is per capture, as in Wireshark */
-    g_autoptr(SipDissector) sip = sip_dissector_new(NULL, on_message, l);
+    const uint64_t *lim = l->limits.value;
+    SipParseOptions sopts;
+    sip_parse_options_init(&sopts);
+    sopts.max_headers = (unsigned)lim[SL_LIMIT_SIP_HEADERS];
+    sopts.max_message = (size_t)lim[SL_LIMIT_SIP_MESSAGE];
+    sopts.max_via = (unsigned)lim[SL_LIMIT_SIP_VIA];
+    sopts.max_multipart_depth = (unsigned)lim[SL_LIMIT_MULTIPART_DEPTH];
+    g_autoptr(SipDissector) sip = sip_dissector_new(&sopts, on_message, l);
     if (l->opts.tls_keylog)
         sip_dissector_set_tls_keylog(sip, l->opts.tls_keylog);
     l->sip = sip;
-    g_autoptr(CapDecoder) dec = cap_decoder_new(NULL, on_packet, l);
+    CapLimits climits;
+    cap_limits_init(&climits);
+    climits.frag_max_bytes = (size_t)lim[SL_LIMIT_IP_FRAGMENTS];
+    climits.tcp_max_buffer = (size_t)lim[SL_LIMIT_TCP_BUFFER];
+    climits.tcp_max_streams = (size_t)lim[SL_LIMIT_TCP_STREAMS];
+    climits.tcp_max_total = (size_t)lim[SL_LIMIT_TCP_MEMORY];
+    g_autoptr(CapDecoder) dec = cap_decoder_new(&climits, on_packet, l);
+    l->dec = dec;
+    read_counters(l, l->seen); /* the new file's counters start at 0 */
 
     CapFrame frame;
     CapReadResult r = CAP_READ_END;
@@ -315,10 +434,12 @@ read_source(CorrLoad *l, CapSource *src, const char *file, guint index)
         if (l->opts.frame_func)
             l->opts.frame_func(f, &frame, l->opts.user_data);
         cap_decoder_feed(dec, &frame, src->id);
+        check_limits(l, frame.frame);
         if (src->frames % LOAD_PROGRESS_FRAMES == 0)
             progress(l, src);
     }
     cap_decoder_finish(dec);
+    check_limits(l, src->frames);
     f->frames = src->frames;
     f->complete = !l->cancelled && r == CAP_READ_END;
     if (!l->cancelled && r == CAP_READ_ERROR)
@@ -341,11 +462,14 @@ read_source(CorrLoad *l, CapSource *src, const char *file, guint index)
              "%s: %" G_GUINT64_FORMAT " frames were cut short by the capture's snaplen (from frame %"
              G_GUINT64_FORMAT ", at most %u bytes kept): what they carried is incomplete",
              file, cut_frames, first_cut, cut_max);
-    if (f->table)
+    if (f->table) {
         rtp_stream_table_finish(f->table);
+        l->rtp_streams += rtp_stream_table_streams(f->table)->len;
+    }
     progress(l, src);
     l->done_bytes += src->size;
     l->sip = NULL;
+    l->dec = NULL;
 }
 
 static void
@@ -384,6 +508,17 @@ load_new(const CorrLoadOptions *opts)
     l->sip_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     l->streams = g_ptr_array_new();
     l->stream_file = g_array_new(FALSE, FALSE, sizeof(guint));
+    if (opts->limits)
+        l->limits = *opts->limits;
+    else
+        sl_limits_init(&l->limits);
+    for (unsigned i = 0; i < SL_LIMIT_COUNT; i++)
+        l->hits[i].value = l->limits.value[i];
+    if (opts->engine)
+        corr_engine_set_limits(opts->engine, (guint)MIN(l->limits.value[SL_LIMIT_CALLS], G_MAXUINT),
+                               (guint)MIN(l->limits.value[SL_LIMIT_MESSAGES], G_MAXUINT),
+                               (guint)MIN(l->limits.value[SL_LIMIT_CALL_MESSAGES], G_MAXUINT),
+                               l->limits.value[SL_LIMIT_MESSAGE_BYTES]);
     if (opts->media) {
         l->collector = opts->engine ? corr_media_collector_new() : NULL;
         l->classifier = flow_class_new();
@@ -398,6 +533,7 @@ load_finish(CorrLoad *l)
     if (l->cancelled)
         l->complete = false;
     l->cur = NULL;
+    report_limits(l);
     collect_streams(l);
     if (l->opts.engine) {
         corr_engine_finish(l->opts.engine);

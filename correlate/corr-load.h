@@ -25,6 +25,7 @@
 #include "rtcp-reports.h"
 #include "rtp-stream.h"
 #include "sip-dissect.h"
+#include "sllimits.h"
 #include "tls.h"
 
 G_BEGIN_DECLS
@@ -54,6 +55,9 @@ typedef enum {
     CORR_LOAD_WARN_SUPPRESSED, /* "N more warnings not shown" */
     CORR_LOAD_WARN_LINK,       /* no frame of the file had a supported link type */
     CORR_LOAD_WARN_SNAPLEN,    /* frames were cut short by the capture's snaplen */
+    CORR_LOAD_WARN_LIMIT,      /* a limit (sllimits.h) was reached: once per run when
+                                * first hit (file and frame named), and once at the end
+                                * with the count */
 } CorrLoadWarnKind;
 
 /* One warning: @text is a complete sentence naming the file (and frame),
@@ -90,6 +94,10 @@ typedef struct {
      * seconds since the last frame. */
     void (*idle_func)(double quiet_s, gpointer user_data);
     TlsKeyLog *tls_keylog; /* borrowed; NULL: TLS is listed, not decrypted */
+    /* Bounds on memory (copied at the start; NULL: the defaults). They go
+     * to the decoder, the SIP dissector, the RTP tables (rtp-streams counts
+     * every file together) and the engine (corr_engine_set_limits). */
+    const SlLimits *limits;
     gpointer user_data;  /* for every function above */
     /* Read with g_atomic_int_get between frames (any thread may set it to
      * 1); what was read before stays. May be NULL. */
@@ -133,5 +141,18 @@ const CorrMediaCollector *corr_load_collector(const CorrLoad *l);
 /* With media: nDPI's classification of the RTP flows (borrowed; NULL when
  * nDPI could not start). */
 FlowClassifier *corr_load_classifier(const CorrLoad *l);
+
+/* One limit as the load met it. */
+typedef struct {
+    uint64_t value;   /* the bound in force */
+    uint64_t count;   /* what SlLimitInfo.counted says, over the run; 0: not hit */
+    const char *file; /* where it was first hit (borrowed from the load); NULL if not */
+    uint64_t frame;
+} CorrLoadLimit;
+/* The limits, indexed by SlLimitId (SL_LIMIT_COUNT entries, borrowed). */
+const CorrLoadLimit *corr_load_limits(const CorrLoad *l);
+/* The warning text for a limit first hit at @frame of @file, and for its
+ * count at the end (@frame 0 and @count: the summary); caller owns. */
+char *corr_load_limit_text(SlLimitId id, const CorrLoadLimit *hit, bool summary);
 
 G_END_DECLS

@@ -81,7 +81,8 @@ via_chain_hash(const SipMsg *m, unsigned skip)
     SlView val;
     guint32 h = 2166136261u;
     unsigned i = 0;
-    while (sip_msg_next_value(m, SIP_HDR_VIA, &it, &val)) {
+    /* the entries the parser counted: none beyond the sip-via limit */
+    while (i < m->n_via && sip_msg_next_value(m, SIP_HDR_VIA, &it, &val)) {
         if (i++ < skip)
             continue;
         SipVia via;
@@ -173,7 +174,7 @@ corr_msg_new(const SipFound *f, const CorrOptions *opts, guint index)
                                              (const char *)r.protocol.p, r.cause);
     }
     SlView sdp;
-    if (sip_msg_find_sdp(m, 4, &sdp)) {
+    if (sip_msg_find_sdp(m, m->max_multipart_depth, &sdp)) {
         c->media = summarise_sdp(sdp);
         c->has_sdp = c->media != NULL;
     }

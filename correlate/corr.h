@@ -230,11 +230,20 @@ struct CorrCall {
     CorrCall *merged_into;
 };
 
+/* The bounds on what the engine keeps (the calls, messages,
+ * message-bytes and call-messages limits of sllimits.h): a message beyond one is dropped and
+ * counted (corr_engine_drops). A message with a new Call-ID is dropped
+ * while max_calls entries are live (merged calls count once); evict
+ * finished ones (corr_engine_evict) to make room. */
 typedef struct {
     SlTime link_window;    /* media/header/redirect links only within this */
     guint max_msgs_per_call;
     size_t max_raw_bytes;  /* message bytes kept per message */
+    guint max_calls;       /* live entries (calls and other dialogs) */
+    guint max_msgs;        /* messages of every entry together */
+    uint64_t max_msg_bytes; /* their bytes (CorrMsg.raw) together */
 } CorrOptions;
+/* The defaults (those of sllimits.h for the bounds). */
 void corr_options_init(CorrOptions *o);
 
 typedef enum {
@@ -268,7 +277,21 @@ GPtrArray *corr_engine_messages(CorrEngine *e);
 /* Live calls and other entries, in start order (CorrCall*; borrowed). */
 GPtrArray *corr_engine_calls(CorrEngine *e);
 CorrCall *corr_engine_call_by_id(CorrEngine *e, guint id);
+/* Messages dropped because their call held max_msgs_per_call. */
 guint corr_engine_dropped_messages(const CorrEngine *e);
+
+/* Messages dropped at each bound of CorrOptions. */
+typedef struct {
+    uint64_t call_messages; /* their call held max_msgs_per_call messages */
+    uint64_t calls;         /* a new Call-ID while max_calls entries were live */
+    uint64_t messages;      /* max_msgs messages were kept */
+    uint64_t message_bytes; /* the message would pass max_msg_bytes */
+} CorrEngineDrops;
+void corr_engine_drops(const CorrEngine *e, CorrEngineDrops *out);
+/* Changes the bounds of CorrOptions (0 keeps a value); the messages and
+ * entries kept so far stay. */
+void corr_engine_set_limits(CorrEngine *e, guint max_calls, guint max_msgs,
+                            guint max_msgs_per_call, uint64_t max_msg_bytes);
 
 /* --- bounded memory for long captures --- */
 

@@ -218,6 +218,13 @@ rtp_stream_table_set_limits(RtpStreamTable *t, guint max_streams, guint max_conv
 }
 
 void
+rtp_stream_table_set_max_streams(RtpStreamTable *t, guint max_streams)
+{
+    g_return_if_fail(t != NULL);
+    t->max_streams = max_streams;
+}
+
+void
 rtp_stream_table_set_time_origin(RtpStreamTable *t, SlTime origin)
 {
     g_return_if_fail(t != NULL);

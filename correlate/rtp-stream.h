@@ -134,6 +134,9 @@ void rtp_stream_table_set_time_origin(RtpStreamTable *t, SlTime origin);
 
 /* Changes the bounds (0 keeps a value); for tests and live captures. */
 void rtp_stream_table_set_limits(RtpStreamTable *t, guint max_streams, guint max_convs);
+/* The bound on streams, 0 included (no stream at all): what a loader
+ * reading several files has left of a bound on all of them. */
+void rtp_stream_table_set_max_streams(RtpStreamTable *t, guint max_streams);
 
 /* Media announced by SDP at @addr (ip and port) from time @ts: RTP to
  * that address is RTP even without the heuristic, and its dynamic

@@ -93,6 +93,23 @@ sip_multipart_next(SlView body, SlView boundary, size_t *pos, SipBodyPart *part)
     return true;
 }
 
+/* The Content-Type value of @part (its own header carries the
+ * parameters the split-off media type lacks). */
+static SlView
+part_content_type(const SipBodyPart *part)
+{
+    SlView ct = part->content_type;
+    SlView v = part->headers, line;
+    while (sl_view_line(&v, &line, NULL)) {
+        SlView name, value;
+        if (sl_view_split_u8(line, ':', &name, &value) &&
+            (sl_view_ieq_str(sl_view_trim(name), "Content-Type") ||
+             sl_view_ieq_str(sl_view_trim(name), "c")))
+            ct = value;
+    }
+    return ct;
+}
+
 static bool
 find_sdp_in(SlView content_type_value, SlView body, unsigned depth, SlView *sdp)
 {
@@ -109,21 +126,41 @@ find_sdp_in(SlView content_type_value, SlView body, unsigned depth, SlView *sdp)
         return false;
     size_t pos = 0;
     SipBodyPart part;
-    while (sip_multipart_next(body, boundary, &pos, &part)) {
-        /* the part's own Content-Type carries the parameters we need */
-        SlView ct = part.content_type;
-        SlView v = part.headers, line;
-        while (sl_view_line(&v, &line, NULL)) {
-            SlView name, value;
-            if (sl_view_split_u8(line, ':', &name, &value) &&
-                (sl_view_ieq_str(sl_view_trim(name), "Content-Type") ||
-                 sl_view_ieq_str(sl_view_trim(name), "c")))
-                ct = value;
-        }
-        if (find_sdp_in(ct, part.body, depth - 1, sdp))
+    while (sip_multipart_next(body, boundary, &pos, &part))
+        if (find_sdp_in(part_content_type(&part), part.body, depth - 1, sdp))
             return true;
-    }
     return false;
+}
+
+/* Whether a multipart body sits below @depth more levels. Each level
+ * scans its own bytes once, so the work is at most the body's size times
+ * the depth allowed. */
+static bool
+too_deep_in(SlView content_type_value, SlView body, unsigned depth)
+{
+    SlView type, params, boundary;
+    sip_content_type_split(content_type_value, &type, &params);
+    if (!sl_view_ihas_prefix(type, "multipart/"))
+        return false;
+    if (depth == 0)
+        return true;
+    if (!sip_param_get(params, "boundary", &boundary))
+        return false;
+    size_t pos = 0;
+    SipBodyPart part;
+    while (sip_multipart_next(body, boundary, &pos, &part))
+        if (too_deep_in(part_content_type(&part), part.body, depth - 1))
+            return true;
+    return false;
+}
+
+bool
+sip_msg_multipart_too_deep(const SipMsg *msg, unsigned max_depth)
+{
+    const SipHdr *ct = sip_msg_hdr(msg, SIP_HDR_CONTENT_TYPE);
+    if (ct == NULL || msg->body.len == 0)
+        return false;
+    return too_deep_in(ct->value, msg->body, max_depth);
 }
 
 bool

@@ -143,7 +143,23 @@ emit(SipDissector *d, const CapPacket *pkt, SlStatus st, SipTransport t)
         d->stats.malformed++;
     if (pkt->flags & CAP_PKT_TRUNCATED)
         d->msg.flags |= SIP_FLAG_TRUNCATED;
+    if (d->msg.flags & SIP_FLAG_HEADER_LIMIT)
+        d->stats.header_limit++;
+    if (d->msg.flags & SIP_FLAG_VIA_LIMIT)
+        d->stats.via_limit++;
+    if (d->msg.flags & SIP_FLAG_MULTIPART_LIMIT)
+        d->stats.multipart_limit++;
+    if (d->msg.flags & (SIP_FLAG_HEADER_LIMIT | SIP_FLAG_VIA_LIMIT | SIP_FLAG_MULTIPART_LIMIT))
+        d->stats.limit++;
     d->func(&f, d->user);
+}
+
+/* A message dropped at the sip-message bound. */
+static void
+too_large(SipDissector *d)
+{
+    d->stats.limit++;
+    d->stats.too_large++;
 }
 
 /* A first byte that can start a SIP message: token characters only. */
@@ -164,11 +180,9 @@ dissect_datagram(SipDissector *d, const CapPacket *pkt, SlView data, SipTranspor
     if (st == SL_ERR_NOT_MINE || st == SL_ERR_NEED_MORE)
         return;
     if (d->msg.flags & SIP_FLAG_TOO_LARGE) {
-        d->stats.limit++;
+        too_large(d);
         return;
     }
-    if (d->msg.flags & SIP_FLAG_HEADER_LIMIT)
-        d->stats.limit++;
     emit(d, pkt, st, t);
 }
 
@@ -254,7 +268,7 @@ ws_message(SipDissector *d, StreamState *ss, const CapPacket *pkt, const WsFrame
     }
     if (!ss->ws_drop_msg) {
         if (ss->ws_msg->len + f->payload.len > d->opts.max_message) {
-            d->stats.limit++;
+            too_large(d);
             ss->ws_drop_msg = true;
             g_byte_array_set_size(ss->ws_msg, 0);
         } else {
@@ -349,7 +363,7 @@ frame_stream(SipDissector *d, StreamState *ss, const CapPacket *pkt, SlView v, b
             if (n == 0)
                 break;
             if (n == (size_t)-1) {
-                d->stats.limit++;
+                too_large(d);
                 res = FRAME_STOP;
                 break;
             }
@@ -396,7 +410,7 @@ frame_stream(SipDissector *d, StreamState *ss, const CapPacket *pkt, SlView v, b
             /* a message larger than the bound: drop it (all that is
              * buffered when it is not complete yet) */
             size_t n = sl_view_offset(v, d->msg.raw) + d->msg.raw.len;
-            d->stats.limit++;
+            too_large(d);
             sl_view_skip(&v, n);
             continue;
         }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sip-msg.h"
+#include "sllimits.h"
 
 /* ------------------------------------------------------------- methods */
 
@@ -136,8 +137,10 @@ sip_hdr_id_from_name(SlView name)
 void
 sip_parse_options_init(SipParseOptions *o)
 {
-    o->max_headers = SIP_MAX_HEADERS;
-    o->max_message = 256 * 1024;
+    o->max_headers = (unsigned)sl_limit_info(SL_LIMIT_SIP_HEADERS)->def;
+    o->max_message = (size_t)sl_limit_info(SL_LIMIT_SIP_MESSAGE)->def;
+    o->max_via = (unsigned)sl_limit_info(SL_LIMIT_SIP_VIA)->def;
+    o->max_multipart_depth = (unsigned)sl_limit_info(SL_LIMIT_MULTIPART_DEPTH)->def;
 }
 
 /* --------------------------------------------------------- start line */
@@ -268,7 +271,7 @@ mark(SipMsg *msg, SlView at, const char *why)
 }
 
 static void
-typed_header(SipMsg *msg, const SipHdr *h, bool first)
+typed_header(SipMsg *msg, const SipHdr *h, bool first, unsigned max_via)
 {
     SlView v = h->value;
     switch (h->id) {
@@ -319,6 +322,12 @@ typed_header(SipMsg *msg, const SipHdr *h, bool first)
     case SIP_HDR_VIA: {
         SlView rest = v, item;
         while (sip_list_next(&rest, &item)) {
+            if (msg->n_via >= max_via) {
+                msg->flags |= SIP_FLAG_VIA_LIMIT;
+                sl_error_set(&msg->error, SL_ERR_LIMIT, sl_view_offset(msg->raw, item),
+                             "too many Via entries");
+                break;
+            }
             SipVia via;
             SlStatus st = sip_via_parse(item, &via);
             if (msg->n_via == 0) {
@@ -417,12 +426,19 @@ sip_msg_parse(SlView data, SipFraming framing, const SipParseOptions *opts, SipM
         opts = &defaults;
     }
     unsigned max_headers = MIN(opts->max_headers, SIP_MAX_HEADERS);
+    /* options filled field by field by older callers leave these 0 */
+    unsigned max_via = opts->max_via ? opts->max_via
+                                     : (unsigned)sl_limit_info(SL_LIMIT_SIP_VIA)->def;
+    unsigned max_depth = opts->max_multipart_depth
+                             ? opts->max_multipart_depth
+                             : (unsigned)sl_limit_info(SL_LIMIT_MULTIPART_DEPTH)->def;
 
     memset(msg, 0, offsetof(SipMsg, hdrs));
     msg->n_hdrs = 0;
     memset(msg->first, 0xff, sizeof msg->first);
     memset(&msg->body, 0, sizeof *msg - offsetof(SipMsg, body));
     msg->max_forwards = -1;
+    msg->max_multipart_depth = max_depth;
 
     SlView start = skip_leading(data);
     SlView v = start, line;
@@ -465,7 +481,8 @@ sip_msg_parse(SlView data, SipFraming framing, const SipParseOptions *opts, SipM
             continue;
         }
         if (cur)
-            typed_header(msg, cur, msg->first[cur->id] == (int16_t)(cur - msg->hdrs));
+            typed_header(msg, cur, msg->first[cur->id] == (int16_t)(cur - msg->hdrs),
+                         max_via);
         cur = NULL;
         SlView name, value;
         if (!sl_view_split_u8(line, ':', &name, &value) ||
@@ -489,7 +506,8 @@ sip_msg_parse(SlView data, SipFraming framing, const SipParseOptions *opts, SipM
         msg->n_hdrs++;
     }
     if (cur)
-        typed_header(msg, cur, msg->first[cur->id] == (int16_t)(cur - msg->hdrs));
+        typed_header(msg, cur, msg->first[cur->id] == (int16_t)(cur - msg->hdrs),
+                     max_via);
     if (!closed) {
         if (framing == SIP_FRAMING_STREAM)
             goto need_more;
@@ -524,6 +542,12 @@ sip_msg_parse(SlView data, SipFraming framing, const SipParseOptions *opts, SipM
     if (msg->raw.len > opts->max_message) {
         msg->flags |= SIP_FLAG_TOO_LARGE;
         sl_error_set(&msg->error, SL_ERR_LIMIT, 0, "message too large");
+    }
+    if (sl_view_ihas_prefix(msg->content_type, "multipart/") &&
+        sip_msg_multipart_too_deep(msg, max_depth)) {
+        msg->flags |= SIP_FLAG_MULTIPART_LIMIT;
+        sl_error_set(&msg->error, SL_ERR_LIMIT, sl_view_offset(msg->raw, msg->body),
+                     "multipart body nested too deep");
     }
 
     /* checks across headers */

@@ -185,14 +185,21 @@ enum {
     SIP_FLAG_NO_BLANK_LINE = 1u << 7,  /* header block not closed (datagram) */
     SIP_FLAG_TRUNCATED = 1u << 8,      /* the capture cut the message */
     SIP_FLAG_TOO_LARGE = 1u << 9,      /* stream message beyond max_message */
+    SIP_FLAG_VIA_LIMIT = 1u << 10,     /* Via entries beyond max_via were ignored */
+    SIP_FLAG_MULTIPART_LIMIT = 1u << 11, /* multipart nested beyond max_multipart_depth */
 };
 
+/* The bounds of sllimits.h: sip-headers, sip-message, sip-via,
+ * multipart-depth. A bound hit gives SL_ERR_LIMIT and a flag. */
 typedef struct {
     unsigned max_headers; /* at most SIP_MAX_HEADERS */
     size_t max_message;   /* bytes; a stream message beyond this is LIMIT */
+    unsigned max_via;     /* Via entries parsed; more are ignored (LIMIT); 0: default */
+    unsigned max_multipart_depth; /* multipart nesting searched for SDP; 0: default */
 } SipParseOptions;
 
 #define SIP_MAX_HEADERS 256
+/* The defaults of sllimits.h. */
 void sip_parse_options_init(SipParseOptions *o);
 
 typedef enum { SIP_FRAMING_DATAGRAM, SIP_FRAMING_STREAM } SipFraming;
@@ -230,6 +237,8 @@ typedef struct {
 
     uint32_t flags;      /* SIP_FLAG_* */
     SlError error;       /* first problem, when the result is not SL_OK */
+    unsigned max_multipart_depth; /* the bound it was parsed with: pass it to
+                                   * sip_msg_find_sdp() */
 } SipMsg;
 
 /* Parses one SIP message from the start of @data.
@@ -266,6 +275,9 @@ bool sip_msg_next_value(const SipMsg *msg, SipHdrId id, SipValueIter *iter, SlVi
  * is application/sdp, or the first application/sdp part of a multipart
  * body (nested up to @max_depth levels). */
 bool sip_msg_find_sdp(const SipMsg *msg, unsigned max_depth, SlView *sdp);
+/* Whether the body holds multipart bodies nested more than @max_depth
+ * levels (a multipart body itself is level 1). */
+bool sip_msg_multipart_too_deep(const SipMsg *msg, unsigned max_depth);
 
 /* --- multipart bodies (RFC 2046 section 5.1) --- */
 typedef struct {

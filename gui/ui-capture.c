@@ -1151,7 +1151,9 @@ ui_capture_new(const char *path, const UiPrefs *prefs)
     c->path = g_strdup(path);
     c->title = g_path_get_basename(path);
     ui_capture_set_prefs(c, prefs);
-    c->load = ui_load_start(path, c->prefs.tls_keylog_file, &load_callbacks, c);
+    SlLimits limits;
+    ui_prefs_limits(&c->prefs, &limits, NULL); /* the dialog takes only good ones */
+    c->load = ui_load_start(path, c->prefs.tls_keylog_file, &limits, &load_callbacks, c);
     ui_ladder_view_set_owner(UI_LADDER_VIEW(c->ladder_view), c->load, ui_load_ref,
                              ui_load_unref);
     on_progress(c->load, 0, 0, c);
@@ -1179,8 +1181,10 @@ ui_capture_new_live(const UiLiveSpec *spec, const UiPrefs *prefs)
                   dir, g_strerror(e));
     }
     ui_capture_set_prefs(c, prefs);
-    c->load = ui_load_start_live(spec, c->path, c->prefs.tls_keylog_file, &load_callbacks,
-                                 c);
+    SlLimits limits;
+    ui_prefs_limits(&c->prefs, &limits, NULL);
+    c->load = ui_load_start_live(spec, c->path, c->prefs.tls_keylog_file, &limits,
+                                 &load_callbacks, c);
     ui_ladder_view_set_owner(UI_LADDER_VIEW(c->ladder_view), c->load, ui_load_ref,
                              ui_load_unref);
     gtk_widget_hide(c->progress);

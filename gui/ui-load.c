@@ -19,6 +19,7 @@ struct UiLoad {
     gint refs;
     char *path;            /* the file; live: the capture file written (may be NULL) */
     char *keylog_path;     /* TLS key log file to read, or NULL */
+    SlLimits limits;       /* bounds on memory, for the loader */
     UiLoadCallbacks cb;
     gpointer user;
     GMainContext *context; /* where callbacks run */
@@ -576,6 +577,7 @@ worker(gpointer data)
     o.warn_func = on_warn;
     o.user_data = l;
     o.cancel = &l->cancel;
+    o.limits = &l->limits;
     g_autoptr(TlsKeyLog) keylog = NULL;
     if (l->keylog_path) {
         g_autoptr(GError) error = NULL;
@@ -619,9 +621,14 @@ worker(gpointer data)
 }
 
 static UiLoad *
-load_new(const char *path, const char *keylog, const UiLoadCallbacks *cb, gpointer user)
+load_new(const char *path, const char *keylog, const SlLimits *limits, const UiLoadCallbacks *cb,
+         gpointer user)
 {
     UiLoad *l = g_new0(UiLoad, 1);
+    if (limits)
+        l->limits = *limits;
+    else
+        sl_limits_init(&l->limits);
     l->refs = 2; /* the caller's and the worker's */
     l->path = g_strdup(path);
     l->keylog_path = g_strdup(keylog);
@@ -636,21 +643,21 @@ load_new(const char *path, const char *keylog, const UiLoadCallbacks *cb, gpoint
 }
 
 UiLoad *
-ui_load_start(const char *path, const char *tls_keylog, const UiLoadCallbacks *cb,
-              gpointer user)
+ui_load_start(const char *path, const char *tls_keylog, const SlLimits *limits,
+              const UiLoadCallbacks *cb, gpointer user)
 {
     g_return_val_if_fail(path != NULL && cb != NULL, NULL);
-    UiLoad *l = load_new(path, tls_keylog, cb, user);
+    UiLoad *l = load_new(path, tls_keylog, limits, cb, user);
     l->thread = g_thread_new("sipladder-load", worker, l);
     return l;
 }
 
 UiLoad *
 ui_load_start_live(const UiLiveSpec *spec, const char *pcap_path, const char *tls_keylog,
-                   const UiLoadCallbacks *cb, gpointer user)
+                   const SlLimits *limits, const UiLoadCallbacks *cb, gpointer user)
 {
     g_return_val_if_fail(spec != NULL && cb != NULL, NULL);
-    UiLoad *l = load_new(pcap_path, tls_keylog, cb, user);
+    UiLoad *l = load_new(pcap_path, tls_keylog, limits, cb, user);
     l->live = ui_live_spec_copy(spec);
     l->stats.keep_calls = spec->keep_calls;
     l->posted = l->stats;

@@ -71,17 +71,19 @@ typedef struct {
 /* Starts loading @path (copied). @tls_keylog: a TLS key log file (copied;
  * NULL for none) the worker reads first to decrypt SIP over TLS; when it
  * cannot be read, a CORR_LOAD_WARN_READ warning says so and the load goes
- * on without it. Caller owns the result (ui_load_free). */
-UiLoad *ui_load_start(const char *path, const char *tls_keylog, const UiLoadCallbacks *cb,
-                      gpointer user_data);
+ * on without it. @limits (copied; NULL: the defaults) bound memory; each
+ * one hit comes as a CORR_LOAD_WARN_LIMIT warning. Caller owns the result (ui_load_free). */
+UiLoad *ui_load_start(const char *path, const char *tls_keylog, const SlLimits *limits,
+                      const UiLoadCallbacks *cb, gpointer user_data);
 /* Starts capturing from what @spec says (copied). The worker opens the
  * source (failing that, a CORR_LOAD_WARN_OPEN warning, and the load ends
  * with no input), writes every frame to @pcap_path (created at the first
  * frame; NULL: not written) and reads until ui_load_stop(). Rows of calls
  * evicted from memory come with evicted set, before any later row that
- * may reuse their key. @tls_keylog as for ui_load_start. */
+ * may reuse their key. @tls_keylog and @limits as for ui_load_start. */
 UiLoad *ui_load_start_live(const UiLiveSpec *spec, const char *pcap_path, const char *tls_keylog,
-                           const UiLoadCallbacks *cb, gpointer user_data);
+                           const SlLimits *limits, const UiLoadCallbacks *cb,
+                           gpointer user_data);
 /* Asks the worker to stop; what it read stays (done still follows). */
 void ui_load_cancel(UiLoad *l);
 /* Live: ends the capture (cap_source_stop); the worker reads what was

@@ -49,6 +49,19 @@ ui_prefs_load(UiPrefs *p, const char *path, GError **error)
     guint64 keep = g_key_file_get_uint64(kf, GROUP, "keep-calls", &kerr);
     if (!kerr)
         p->keep_calls = (guint)MIN(keep, G_MAXUINT);
+    p->limits = g_key_file_get_string(kf, GROUP, "limits", NULL);
+    if (p->limits && !*p->limits)
+        g_clear_pointer(&p->limits, g_free);
+    SlLimits lim;
+    if (p->limits && !ui_prefs_limits(p, &lim, error))
+        g_clear_pointer(&p->limits, g_free); /* a broken file gives the defaults */
+}
+
+bool
+ui_prefs_limits(const UiPrefs *p, SlLimits *out, GError **error)
+{
+    sl_limits_init(out);
+    return sl_limits_set_list(out, p->limits, error);
 }
 
 bool
@@ -61,6 +74,7 @@ ui_prefs_save(const UiPrefs *p, const char *path, GError **error)
     g_key_file_set_string(kf, GROUP, "tls-keylog-file",
                           p->tls_keylog_file ? p->tls_keylog_file : "");
     g_key_file_set_uint64(kf, GROUP, "keep-calls", p->keep_calls);
+    g_key_file_set_string(kf, GROUP, "limits", p->limits ? p->limits : "");
     g_autofree char *dir = g_path_get_dirname(path);
     if (g_mkdir_with_parents(dir, 0700) != 0) {
         int e = errno;
@@ -76,6 +90,7 @@ ui_prefs_clear(UiPrefs *p)
 {
     g_clear_pointer(&p->aliases_file, g_free);
     g_clear_pointer(&p->tls_keylog_file, g_free);
+    g_clear_pointer(&p->limits, g_free);
 }
 
 void
@@ -84,6 +99,7 @@ ui_prefs_copy(UiPrefs *dest, const UiPrefs *src)
     UiPrefs copy = *src;
     copy.aliases_file = g_strdup(src->aliases_file);
     copy.tls_keylog_file = g_strdup(src->tls_keylog_file);
+    copy.limits = g_strdup(src->limits);
     ui_prefs_clear(dest);
     *dest = copy;
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "ladder.h"
+#include "sllimits.h"
 #include "ui-live.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,8 @@ typedef struct {
     char *tls_keylog_file; /* TLS key log (SSLKEYLOGFILE format) read at each
                             * load to decrypt SIP over TLS; NULL for none */
     guint keep_calls;     /* live captures: finished calls kept in memory (0: all) */
+    char *limits;         /* "NAME=VALUE,..." of sllimits.h (as --limit takes them);
+                           * NULL for the defaults */
 } UiPrefs;
 
 /* The default file: $XDG_CONFIG_HOME/sipladder/sipladder.ini (caller owns). */
@@ -37,6 +40,10 @@ void ui_prefs_clear(UiPrefs *p);
  * @src may share them). */
 void ui_prefs_copy(UiPrefs *dest, const UiPrefs *src);
 const char *ui_time_format_name(UiTimeFormat f); /* "absolute", "time-of-day", "relative" */
+
+/* The limits @p sets (defaults for the rest). False with @error when
+ * its text is bad: the items before the bad one are applied. */
+bool ui_prefs_limits(const UiPrefs *p, SlLimits *out, GError **error);
 
 /* Ladder options from @p (aliases loaded from the file, if any: caller
  * unrefs opts->aliases). A broken aliases file sets @error, the rest stays. */

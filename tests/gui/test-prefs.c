@@ -92,6 +92,37 @@ test_missing_and_broken(void)
     g_rmdir(dir);
 }
 
+/* Limits: saved as the CLI's --limit takes them, read back into values;
+ * a bad text in the file gives the defaults and says why. */
+static void
+test_limits(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("sl-prefs-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "sipladder.ini", NULL);
+    UiPrefs p = { .limits = "calls=1000, tcp-buffer=64K" };
+    g_autoptr(GError) error = NULL;
+    g_assert_true(ui_prefs_save(&p, path, &error));
+    UiPrefs q;
+    ui_prefs_load(&q, path, &error);
+    g_assert_no_error(error);
+    SlLimits lim;
+    g_assert_true(ui_prefs_limits(&q, &lim, &error));
+    g_assert_cmpuint(lim.value[SL_LIMIT_CALLS], ==, 1000);
+    g_assert_cmpuint(lim.value[SL_LIMIT_TCP_BUFFER], ==, 64 * 1024);
+    g_assert_cmpuint(lim.value[SL_LIMIT_SIP_MESSAGE], ==,
+                     sl_limit_info(SL_LIMIT_SIP_MESSAGE)->def);
+    ui_prefs_clear(&q);
+    g_assert_true(g_file_set_contents(path, "[sipladder]\nlimits=calls=0\n", -1, NULL));
+    ui_prefs_load(&q, path, &error);
+    g_assert_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+    g_assert_null(q.limits);
+    g_assert_true(ui_prefs_limits(&q, &lim, NULL));
+    g_assert_cmpuint(lim.value[SL_LIMIT_CALLS], ==, sl_limit_info(SL_LIMIT_CALLS)->def);
+    ui_prefs_clear(&q);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 static void
 test_time_formats(void)
 {
@@ -113,5 +144,6 @@ main(int argc, char **argv)
     g_test_add_func("/ui-prefs/roundtrip", test_roundtrip);
     g_test_add_func("/ui-prefs/missing-and-broken", test_missing_and_broken);
     g_test_add_func("/ui-prefs/time-formats", test_time_formats);
+    g_test_add_func("/ui-prefs/limits", test_limits);
     return g_test_run();
 }

@@ -315,6 +315,19 @@ test_zoom_and_tabs(void)
     g_assert_true(g_file_get_contents(ini, &saved, NULL, NULL));
     g_assert_nonnull(strstr(saved, "merge-ports-by-ip=true"));
     gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(check), FALSE);
+    /* limits: a text that reads is applied, one that does not is marked
+     * and leaves the limits in force */
+    GtkWidget *limits = gtk_test_find_widget(dlg, "Limits on memory*", GTK_TYPE_ENTRY);
+    g_assert_nonnull(limits);
+    gtk_entry_set_text(GTK_ENTRY(limits), "calls=5, tcp-buffer=64K");
+    g_assert_cmpstr(ui_app_get_prefs(app)->limits, ==, "tcp-buffer=65536,calls=5");
+    g_assert_null(gtk_entry_get_icon_name(GTK_ENTRY(limits), GTK_ENTRY_ICON_SECONDARY));
+    gtk_entry_set_text(GTK_ENTRY(limits), "calls=0");
+    g_assert_cmpstr(ui_app_get_prefs(app)->limits, ==, "tcp-buffer=65536,calls=5");
+    g_assert_cmpstr(gtk_entry_get_icon_name(GTK_ENTRY(limits), GTK_ENTRY_ICON_SECONDARY), ==,
+                    "dialog-warning");
+    gtk_entry_set_text(GTK_ENTRY(limits), "");
+    g_assert_true(ui_app_get_prefs(app)->limits == NULL || !*ui_app_get_prefs(app)->limits);
     gtk_widget_destroy(dlg);
     /* a tab closed while its file loads goes at once; the worker ends
      * on its own */

@@ -2603,10 +2603,11 @@ test_limits_defaults(void)
     CapLimits lim;
     memset(&lim, 0xff, sizeof lim);
     cap_limits_init(&lim);
-    g_assert_cmpuint(lim.frag_max_bytes, ==, 8u << 20);
+    g_assert_cmpuint(lim.frag_max_bytes, ==, 64u << 20);
     g_assert_cmpint(lim.frag_timeout, ==, 30 * SL_TIME_SECOND);
     g_assert_cmpuint(lim.tcp_max_buffer, ==, 1u << 20);
     g_assert_cmpuint(lim.tcp_max_streams, ==, 65536);
+    g_assert_cmpuint(lim.tcp_max_total, ==, (size_t)1 << 30);
     g_assert_cmpint(lim.tcp_idle_timeout, ==, 600 * SL_TIME_SECOND);
     g_assert_cmpuint(lim.max_tunnel_depth, ==, 16);
 }
