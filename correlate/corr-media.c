@@ -242,6 +242,7 @@ call_findings(CorrCall *c)
 typedef struct {
     GArray *seconds;    /* CorrSecond */
     uint64_t lost_seen; /* quality.lost when the series last looked */
+    const CorrMediaCollector *collector; /* the owner */
 } Series;
 
 static void
@@ -268,11 +269,17 @@ corr_media_series(const CorrMediaCollector *c, const RtpStream *s)
 static void
 series_packet(CorrMediaCollector *c, RtpStream *s, const CapPacket *pkt)
 {
-    Series *se = g_hash_table_lookup(c->series, s);
-    if (!se) {
-        se = g_new0(Series, 1);
-        se->seconds = g_array_new(FALSE, TRUE, sizeof(CorrSecond));
-        g_hash_table_insert(c->series, s, se);
+    /* the stream keeps a pointer to its series: no lookup per packet */
+    Series *se = s->observer_data;
+    if (!se || se->collector != c) {
+        se = g_hash_table_lookup(c->series, s);
+        if (!se) {
+            se = g_new0(Series, 1);
+            se->seconds = g_array_new(FALSE, TRUE, sizeof(CorrSecond));
+            se->collector = c;
+            g_hash_table_insert(c->series, s, se);
+        }
+        s->observer_data = se;
     }
     SlTime rel = pkt->ts - s->first_ts;
     guint sec = rel > 0 ? (guint)(rel / SL_TIME_SECOND) : 0;

@@ -38,6 +38,9 @@ enum { PATH_HEUR = 0, PATH_SDP, PATH_OTHER, PATH_PORT };
 
 #define DYN_FIRST 96u
 #define N_DYN 32u
+/* Change counters of conversations, by a hash of their address (see
+ * addr_changed); a power of two. */
+#define N_ADDR_GEN 16384u
 
 typedef struct {
     SlAddr addr;    /* SDP: the media address; heuristic: the destination */
@@ -72,12 +75,18 @@ struct RtpStreamTable {
     GHashTable *streams;    /* StreamKey* -> StreamEntry* */
     GPtrArray *order;       /* RtpStream* in id order; owns the entries */
     /* The tables own their conversations. A replaced one is freed at once:
-     * only stream caches of an older generation still point to it, and
-     * those are never followed. */
+     * only stream caches made invalid by the change (addr_gen) still point
+     * to it, and those are never followed. */
     GHashTable *sdp_convs;  /* ConvKey* -> RtpConv* in force at that address */
     GHashTable *heur_convs; /* ConvKey* -> RtpConv* */
     GHashTable *names;      /* interned encoding names (owned keys) */
-    guint generation;       /* bumped whenever a conversation is added or changed */
+    /* A packet's conversations are all keyed by its source or destination
+     * address (ip and port): a change at an address bumps the counter of
+     * that address's bucket, and a stream's cached lookup stays valid
+     * while the counters of its two addresses' buckets are unchanged. So
+     * a call's SDP re-resolves only the streams at its addresses (and at
+     * those sharing their buckets), not every stream of the capture. */
+    guint addr_gen[N_ADDR_GEN];
     guint max_streams, max_convs;
     SlTime origin;
     bool has_origin;
@@ -139,6 +148,28 @@ addr_copy_clean(SlAddr *dst, const SlAddr *src)
 {
     *dst = *src;
     dst->reserved = 0;
+}
+
+static guint
+addr_bucket(const SlAddr *a)
+{
+    SlAddr k;
+    addr_copy_clean(&k, a);
+    return hash_words(&k, sizeof k) & (N_ADDR_GEN - 1);
+}
+
+/* A conversation keyed by @addr was added or changed. */
+static void
+addr_changed(RtpStreamTable *t, const SlAddr *addr)
+{
+    t->addr_gen[addr_bucket(addr)]++;
+}
+
+static bool
+stream_cache_valid(const RtpStreamTable *t, const RtpStream *s)
+{
+    return s->conv_gen_src == t->addr_gen[s->conv_bucket_src] &&
+           s->conv_gen_dst == t->addr_gen[s->conv_bucket_dst];
 }
 
 static void
@@ -263,7 +294,7 @@ conv_new(RtpStreamTable *t, const ConvKey *key, uint8_t kind, SlTime setup_ts, b
     c->key = *key;
     c->kind = kind;
     c->setup_ts = setup_ts;
-    t->generation++;
+    addr_changed(t, &key->addr);
     return c;
 }
 
@@ -322,7 +353,7 @@ sdp_media_set(RtpStreamTable *t, const SlAddr *addr, SlTime ts, uint8_t kind,
     c->kind = kind;
     conv_map_free(c->map);
     c->map = kind == CONV_SDP_RTP ? conv_map_new(t, map, n_map) : NULL;
-    t->generation++;
+    addr_changed(t, &key.addr);
 }
 
 void
@@ -675,6 +706,8 @@ stream_new(RtpStreamTable *t, const StreamKey *key, const CapPacket *pkt)
     s->ssrc = key->ssrc;
     s->first_ts = pkt->ts;
     s->first_frame = pkt->frame;
+    s->conv_bucket_src = (uint16_t)addr_bucket(&key->src);
+    s->conv_bucket_dst = (uint16_t)addr_bucket(&key->dst);
     s->payload_types = g_array_new(FALSE, FALSE, sizeof(guint8));
     g_ptr_array_add(t->order, s);
     g_hash_table_insert(t->streams, &e->key, e);
@@ -728,17 +761,23 @@ padding_is_tapped(const CapPacket *pkt, const RtpHdr *hdr)
 bool
 rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
 {
-    g_return_val_if_fail(t != NULL && pkt != NULL, false);
+    return rtp_stream_table_feed(t, pkt) != NULL;
+}
+
+RtpStream *
+rtp_stream_table_feed(RtpStreamTable *t, const CapPacket *pkt)
+{
+    g_return_val_if_fail(t != NULL && pkt != NULL, NULL);
     if (t->finished)
-        return false;
+        return NULL;
     t->stats.offered++;
     if (pkt->transport != CAP_TRANSPORT_UDP)
-        return false;
+        return NULL;
     /* Version 2 only: neither the heuristic nor an SDP conversation takes
      * anything else as RTP (RFC 7983: first byte 128..191). */
     int b0 = sl_view_at(pkt->payload, 0);
     if (b0 < 0 || (b0 >> 6) != RTP_VERSION)
-        return false;
+        return NULL;
 
     RtpHdr hdr;
     (void)rtp_hdr_parse(pkt->payload, &hdr, NULL); /* header_len says what parsed */
@@ -752,7 +791,7 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
     RtpStream *s = e ? &e->s : NULL;
     uint8_t path;
     RtpConv *conv;
-    if (s && s->conv_generation == t->generation) {
+    if (s && stream_cache_valid(t, s)) {
         path = s->conv_path;
         conv = s->conv;
     } else {
@@ -761,18 +800,18 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
 
     if (path == PATH_OTHER) {
         t->stats.not_rtp_sdp++;
-        return false;
+        return NULL;
     }
     if (path == PATH_PORT) {
         t->stats.claimed_port++;
-        return false;
+        return NULL;
     }
     if (hdr.header_len == 0) {
         /* the CSRC list or extension runs past the end: Wireshark throws
          * before tapping the packet */
         if (path == PATH_SDP)
             t->stats.malformed++;
-        return false;
+        return NULL;
     }
     if (path == PATH_HEUR) {
         /* packet-rtp.c dissect_rtp_heur(): PT 72..76 (marker or not) and a
@@ -781,10 +820,10 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
          * PSFB, XR: marker + 77..79) or does not tap it (padding). */
         if (hdr.pt >= RTP_PT_RTCP_RESERVED_FIRST && hdr.pt <= RTP_PT_RTCP_RESERVED_LAST) {
             t->stats.rtcp_conflict += hdr.marker;
-            return false;
+            return NULL;
         }
         if (!padding_passes_heuristic(pkt, &hdr))
-            return false;
+            return NULL;
         if (conv == NULL) {
             ConvKey k;
             conv_key_init(&k, &pkt->dst, pkt->src.port);
@@ -795,23 +834,24 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
     }
     if (rtp_hdr_is_rtcp_conflict(&hdr)) {
         t->stats.rtcp_conflict++;
-        return false;
+        return NULL;
     }
     if (!padding_is_tapped(pkt, &hdr)) {
         t->stats.malformed++;
-        return false;
+        return NULL;
     }
 
     if (s == NULL) {
         if (t->order->len >= t->max_streams) {
             t->stats.streams_limit++;
-            return false;
+            return NULL;
         }
         s = stream_new(t, &key, pkt);
     }
     s->conv = conv;
     s->conv_path = path;
-    s->conv_generation = t->generation;
+    s->conv_gen_src = t->addr_gen[s->conv_bucket_src];
+    s->conv_gen_dst = t->addr_gen[s->conv_bucket_dst];
     if (path == PATH_SDP)
         s->from_sdp = true;
 
@@ -832,7 +872,7 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
     t->stats.rtp++;
     if (t->packet_func)
         t->packet_func(s, pkt, hdr.payload, hdr.pt, name, rate, t->packet_user);
-    return true;
+    return s;
 }
 
 void

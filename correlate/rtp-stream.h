@@ -89,12 +89,15 @@ typedef struct RtpStream {
     bool problem;               /* tshark's "Problems?" column: wrong sequence or timestamp */
     bool from_sdp;         /* the address was announced in SDP (else heuristic) */
     gpointer owner;        /* for the correlation stage: the call (leave NULL) */
+    gpointer observer_data; /* for the packet function's own per-stream state (leave NULL) */
+    bool flow_decided;     /* for the loader: the flow classifier gave its verdict */
     RtpQualityState quality; /* loss pattern and jitter buffers (rtp-quality.h) */
 
     /* constant-size internal state for the running computation (what
      * every packet touches first, the names last) */
     RtpConv *conv;              /* cached conversation lookup... */
-    guint conv_generation;      /* ...valid while no conversation was added */
+    guint conv_gen_src, conv_gen_dst; /* ...valid while the table's change counters */
+    uint16_t conv_bucket_src, conv_bucket_dst; /* of these address buckets stay */
     uint8_t conv_path;          /* how packets of this stream are dissected */
     guint64 pt_seen[2];         /* payload types met so far (bit set) */
     RtpStreamCalc calc;
@@ -158,6 +161,9 @@ void rtp_stream_table_expect_not_rtp(RtpStreamTable *t, const SlAddr *addr, SlTi
  * when it was taken as RTP. Never fails; bad input is counted. Packets
  * must come in capture order. */
 bool rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt);
+/* The same, returning the stream that took the packet (borrowed: valid
+ * while the table lives), or NULL when it was not taken as RTP. */
+RtpStream *rtp_stream_table_feed(RtpStreamTable *t, const CapPacket *pkt);
 
 /* Called for every packet taken as RTP, after the stream's figures were
  * updated: @name and @clock_rate are the payload type's as the table
