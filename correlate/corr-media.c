@@ -240,9 +240,14 @@ call_findings(CorrCall *c)
 }
 
 typedef struct {
-    GArray *seconds;    /* CorrSecond */
-    uint64_t lost_seen; /* quality.lost when the series last looked */
     const CorrMediaCollector *collector; /* the owner */
+    uint64_t lost_seen; /* quality.lost when the series last looked */
+    /* the second the last packet counted in: packets from @cur_from to
+     * @cur_to (capture times) count in *@cur, an element of @seconds (a
+     * packet reads this struct and one element, not the array's header) */
+    SlTime cur_from, cur_to;
+    CorrSecond *cur;
+    GArray *seconds;    /* CorrSecond */
 } Series;
 
 static void
@@ -281,13 +286,20 @@ series_packet(CorrMediaCollector *c, RtpStream *s, const CapPacket *pkt)
         }
         s->observer_data = se;
     }
-    SlTime rel = pkt->ts - s->first_ts;
-    guint sec = rel > 0 ? (guint)(rel / SL_TIME_SECOND) : 0;
-    if (sec >= CORR_SERIES_MAX)
-        return;
-    if (sec >= se->seconds->len)
-        g_array_set_size(se->seconds, sec + 1);
-    CorrSecond *b = &g_array_index(se->seconds, CorrSecond, sec);
+    CorrSecond *b = se->cur;
+    if (!b || pkt->ts < se->cur_from || pkt->ts >= se->cur_to) {
+        SlTime rel = pkt->ts - s->first_ts;
+        guint sec = rel > 0 ? (guint)(rel / SL_TIME_SECOND) : 0;
+        if (sec >= CORR_SERIES_MAX)
+            return;
+        if (sec >= se->seconds->len)
+            g_array_set_size(se->seconds, sec + 1);
+        b = se->cur = &g_array_index(se->seconds, CorrSecond, sec);
+        /* the packets of that second; before the stream's first packet,
+         * only this one (they count in second 0 each on their own) */
+        se->cur_from = rel > 0 ? s->first_ts + (SlTime)sec * SL_TIME_SECOND : pkt->ts;
+        se->cur_to = rel > 0 ? se->cur_from + SL_TIME_SECOND : pkt->ts + 1;
+    }
     b->packets++;
     b->lost += (uint32_t)(s->quality.lost - se->lost_seen);
     se->lost_seen = s->quality.lost;

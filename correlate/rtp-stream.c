@@ -71,8 +71,17 @@ typedef struct {
     RtpStream s;
 } StreamEntry;
 
+/* The streams by key: open addressing with linear probing over slots that
+ * keep each key's hash, so a lookup reads one slot and the entry it finds
+ * (its key and the state the packet updates share the first cache line). */
+typedef struct {
+    guint hash;
+    StreamEntry *e; /* NULL: free */
+} StreamSlot;
+
 struct RtpStreamTable {
-    GHashTable *streams;    /* StreamKey* -> StreamEntry* */
+    StreamSlot *slots;      /* n_slots, a power of two, at most half used */
+    guint n_slots, n_used;
     GPtrArray *order;       /* RtpStream* in id order; owns the entries */
     /* The tables own their conversations. A replaced one is freed at once:
      * only stream caches made invalid by the change (addr_gen) still point
@@ -215,7 +224,8 @@ RtpStreamTable *
 rtp_stream_table_new(void)
 {
     RtpStreamTable *t = g_new0(RtpStreamTable, 1);
-    t->streams = g_hash_table_new(stream_key_hash, stream_key_equal);
+    t->n_slots = 64;
+    t->slots = g_new0(StreamSlot, t->n_slots);
     t->order = g_ptr_array_new_with_free_func(stream_free);
     t->sdp_convs = g_hash_table_new_full(conv_key_hash, conv_key_equal, NULL, conv_free);
     t->heur_convs = g_hash_table_new_full(conv_key_hash, conv_key_equal, NULL, conv_free);
@@ -230,7 +240,7 @@ rtp_stream_table_free(RtpStreamTable *t)
 {
     if (t == NULL)
         return;
-    g_hash_table_destroy(t->streams);
+    g_free(t->slots);
     g_ptr_array_free(t->order, TRUE);
     g_hash_table_destroy(t->sdp_convs);
     g_hash_table_destroy(t->heur_convs);
@@ -694,8 +704,49 @@ calc_packet(RtpStream *st, const RtpHdr *h, uint64_t frame, double now_ms, uint3
 
 /* ---- streams ---- */
 
+static StreamEntry *
+stream_find(const RtpStreamTable *t, const StreamKey *key, guint hash)
+{
+    guint mask = t->n_slots - 1;
+    for (guint i = hash & mask;; i = (i + 1) & mask) {
+        const StreamSlot *sl = &t->slots[i];
+        if (sl->e == NULL)
+            return NULL;
+        if (sl->hash == hash && memcmp(&sl->e->key, key, sizeof *key) == 0)
+            return sl->e;
+    }
+}
+
+static void
+slot_put(StreamSlot *slots, guint n_slots, StreamEntry *e, guint hash)
+{
+    guint mask = n_slots - 1;
+    guint i = hash & mask;
+    while (slots[i].e)
+        i = (i + 1) & mask;
+    slots[i].hash = hash;
+    slots[i].e = e;
+}
+
+static void
+stream_insert(RtpStreamTable *t, StreamEntry *e, guint hash)
+{
+    if ((t->n_used + 1) * 2 > t->n_slots) {
+        guint n = t->n_slots * 2;
+        StreamSlot *grown = g_new0(StreamSlot, n);
+        for (guint i = 0; i < t->n_slots; i++)
+            if (t->slots[i].e)
+                slot_put(grown, n, t->slots[i].e, t->slots[i].hash);
+        g_free(t->slots);
+        t->slots = grown;
+        t->n_slots = n;
+    }
+    slot_put(t->slots, t->n_slots, e, hash);
+    t->n_used++;
+}
+
 static RtpStream *
-stream_new(RtpStreamTable *t, const StreamKey *key, const CapPacket *pkt)
+stream_new(RtpStreamTable *t, const StreamKey *key, guint hash, const CapPacket *pkt)
 {
     StreamEntry *e = g_new0(StreamEntry, 1);
     e->key = *key;
@@ -710,7 +761,7 @@ stream_new(RtpStreamTable *t, const StreamKey *key, const CapPacket *pkt)
     s->conv_bucket_dst = (uint16_t)addr_bucket(&key->dst);
     s->payload_types = g_array_new(FALSE, FALSE, sizeof(guint8));
     g_ptr_array_add(t->order, s);
-    g_hash_table_insert(t->streams, &e->key, e);
+    stream_insert(t, e, hash);
     return s;
 }
 
@@ -787,8 +838,18 @@ rtp_stream_table_feed(RtpStreamTable *t, const CapPacket *pkt)
     addr_copy_clean(&key.dst, &pkt->dst);
     key.ssrc = hdr.ssrc;
 
-    StreamEntry *e = g_hash_table_lookup(t->streams, &key);
+    guint hash = stream_key_hash(&key);
+    StreamEntry *e = stream_find(t, &key, hash);
     RtpStream *s = e ? &e->s : NULL;
+    if (s) {
+        /* the state this packet updates, and the observer's: ask for all
+         * of it at once rather than miss the cache line after line */
+        const char *p = (const char *)s;
+        for (size_t off = 64; off <= offsetof(RtpStream, id); off += 64)
+            __builtin_prefetch(p + off, 1);
+        if (s->observer_data)
+            __builtin_prefetch(s->observer_data, 1);
+    }
     uint8_t path;
     RtpConv *conv;
     if (s && stream_cache_valid(t, s)) {
@@ -846,7 +907,7 @@ rtp_stream_table_feed(RtpStreamTable *t, const CapPacket *pkt)
             t->stats.streams_limit++;
             return NULL;
         }
-        s = stream_new(t, &key, pkt);
+        s = stream_new(t, &key, hash, pkt);
     }
     s->conv = conv;
     s->conv_path = path;
@@ -855,10 +916,13 @@ rtp_stream_table_feed(RtpStreamTable *t, const CapPacket *pkt)
     if (path == PATH_SDP)
         s->from_sdp = true;
 
-    /* a conversation without RTP state (T.38's) gives no map */
+    /* a conversation without RTP state (T.38's) gives no map; static
+     * types need none (and the conversation stays out of the cache) */
     uint32_t rate;
-    const char *name = pt_name_rate(conv && conv->kind != CONV_SDP_OTHER ? conv : NULL, hdr.pt,
-                                    &rate);
+    const char *name = pt_name_rate(hdr.pt >= DYN_FIRST && conv && conv->kind != CONV_SDP_OTHER
+                                        ? conv
+                                        : NULL,
+                                    hdr.pt, &rate);
     if (!t->has_origin)
         rtp_stream_table_set_time_origin(t, pkt->ts);
     calc_packet(s, &hdr, pkt->frame, rel_ms(t, pkt->ts), rate);
