@@ -241,14 +241,24 @@ call_findings(CorrCall *c)
 
 typedef struct {
     const CorrMediaCollector *collector; /* the owner */
-    uint64_t lost_seen; /* quality.lost when the series last looked */
-    /* the second the last packet counted in: packets from @cur_from to
-     * @cur_to (capture times) count in *@cur, an element of @seconds (a
-     * packet reads this struct and one element, not the array's header) */
-    SlTime cur_from, cur_to;
-    CorrSecond *cur;
     GArray *seconds;    /* CorrSecond */
+    uint64_t lost_seen; /* quality.lost when the series last looked */
+    /* The second the last packet counted in: packets from @cur_from to
+     * @cur_to (capture times) count in @cur, the element @cur_index of
+     * @seconds kept here and written back when another second starts or
+     * the series is read (a packet touches this struct alone). */
+    SlTime cur_from, cur_to;
+    guint cur_index;
+    bool has_cur;
+    CorrSecond cur;
 } Series;
+
+static void
+series_flush(Series *se)
+{
+    if (se->has_cur)
+        g_array_index(se->seconds, CorrSecond, se->cur_index) = se->cur;
+}
 
 static void
 series_free(gpointer p)
@@ -268,7 +278,10 @@ const GArray *
 corr_media_series(const CorrMediaCollector *c, const RtpStream *s)
 {
     Series *se = c ? g_hash_table_lookup(c->series, s) : NULL;
-    return se ? se->seconds : NULL;
+    if (!se)
+        return NULL;
+    series_flush(se);
+    return se->seconds;
 }
 
 static void
@@ -286,24 +299,26 @@ series_packet(CorrMediaCollector *c, RtpStream *s, const CapPacket *pkt)
         }
         s->observer_data = se;
     }
-    CorrSecond *b = se->cur;
-    if (!b || pkt->ts < se->cur_from || pkt->ts >= se->cur_to) {
+    if (!se->has_cur || pkt->ts < se->cur_from || pkt->ts >= se->cur_to) {
         SlTime rel = pkt->ts - s->first_ts;
         guint sec = rel > 0 ? (guint)(rel / SL_TIME_SECOND) : 0;
         if (sec >= CORR_SERIES_MAX)
             return;
+        series_flush(se);
         if (sec >= se->seconds->len)
             g_array_set_size(se->seconds, sec + 1);
-        b = se->cur = &g_array_index(se->seconds, CorrSecond, sec);
+        se->cur = g_array_index(se->seconds, CorrSecond, sec);
+        se->cur_index = sec;
+        se->has_cur = true;
         /* the packets of that second; before the stream's first packet,
          * only this one (they count in second 0 each on their own) */
         se->cur_from = rel > 0 ? s->first_ts + (SlTime)sec * SL_TIME_SECOND : pkt->ts;
         se->cur_to = rel > 0 ? se->cur_from + SL_TIME_SECOND : pkt->ts + 1;
     }
-    b->packets++;
-    b->lost += (uint32_t)(s->quality.lost - se->lost_seen);
+    se->cur.packets++;
+    se->cur.lost += (uint32_t)(s->quality.lost - se->lost_seen);
     se->lost_seen = s->quality.lost;
-    b->jitter_ms = (float)s->calc.jitter;
+    se->cur.jitter_ms = (float)s->calc.jitter;
 }
 
 CorrMediaCollector *
