@@ -761,7 +761,10 @@ dec_geneve(Ctx *c, SlView v)
 static bool
 dec_hep(Ctx *c, uint16_t sport, uint16_t dport, SlView v)
 {
-    bool v3 = sl_view_has_prefix(v, "HEP3") || sl_view_has_prefix(v, "EEP3");
+    /* the first byte rules out nearly every payload (RTP starts with 0x80) */
+    int b0 = sl_view_at(v, 0);
+    bool v3 = (b0 == 'H' || b0 == 'E') &&
+              (sl_view_has_prefix(v, "HEP3") || sl_view_has_prefix(v, "EEP3"));
     if (!v3 && !((dport == HEP_PORT || sport == HEP_PORT) && cap_hep_looks_like(v)))
         return false;
     CapHep h;

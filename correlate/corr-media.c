@@ -240,9 +240,25 @@ call_findings(CorrCall *c)
 }
 
 typedef struct {
+    const CorrMediaCollector *collector; /* the owner */
     GArray *seconds;    /* CorrSecond */
     uint64_t lost_seen; /* quality.lost when the series last looked */
+    /* The second the last packet counted in: packets from @cur_from to
+     * @cur_to (capture times) count in @cur, the element @cur_index of
+     * @seconds kept here and written back when another second starts or
+     * the series is read (a packet touches this struct alone). */
+    SlTime cur_from, cur_to;
+    guint cur_index;
+    bool has_cur;
+    CorrSecond cur;
 } Series;
+
+static void
+series_flush(Series *se)
+{
+    if (se->has_cur)
+        g_array_index(se->seconds, CorrSecond, se->cur_index) = se->cur;
+}
 
 static void
 series_free(gpointer p)
@@ -262,29 +278,47 @@ const GArray *
 corr_media_series(const CorrMediaCollector *c, const RtpStream *s)
 {
     Series *se = c ? g_hash_table_lookup(c->series, s) : NULL;
-    return se ? se->seconds : NULL;
+    if (!se)
+        return NULL;
+    series_flush(se);
+    return se->seconds;
 }
 
 static void
 series_packet(CorrMediaCollector *c, RtpStream *s, const CapPacket *pkt)
 {
-    Series *se = g_hash_table_lookup(c->series, s);
-    if (!se) {
-        se = g_new0(Series, 1);
-        se->seconds = g_array_new(FALSE, TRUE, sizeof(CorrSecond));
-        g_hash_table_insert(c->series, s, se);
+    /* the stream keeps a pointer to its series: no lookup per packet */
+    Series *se = s->observer_data;
+    if (!se || se->collector != c) {
+        se = g_hash_table_lookup(c->series, s);
+        if (!se) {
+            se = g_new0(Series, 1);
+            se->seconds = g_array_new(FALSE, TRUE, sizeof(CorrSecond));
+            se->collector = c;
+            g_hash_table_insert(c->series, s, se);
+        }
+        s->observer_data = se;
     }
-    SlTime rel = pkt->ts - s->first_ts;
-    guint sec = rel > 0 ? (guint)(rel / SL_TIME_SECOND) : 0;
-    if (sec >= CORR_SERIES_MAX)
-        return;
-    if (sec >= se->seconds->len)
-        g_array_set_size(se->seconds, sec + 1);
-    CorrSecond *b = &g_array_index(se->seconds, CorrSecond, sec);
-    b->packets++;
-    b->lost += (uint32_t)(s->quality.lost - se->lost_seen);
+    if (!se->has_cur || pkt->ts < se->cur_from || pkt->ts >= se->cur_to) {
+        SlTime rel = pkt->ts - s->first_ts;
+        guint sec = rel > 0 ? (guint)(rel / SL_TIME_SECOND) : 0;
+        if (sec >= CORR_SERIES_MAX)
+            return;
+        series_flush(se);
+        if (sec >= se->seconds->len)
+            g_array_set_size(se->seconds, sec + 1);
+        se->cur = g_array_index(se->seconds, CorrSecond, sec);
+        se->cur_index = sec;
+        se->has_cur = true;
+        /* the packets of that second; before the stream's first packet,
+         * only this one (they count in second 0 each on their own) */
+        se->cur_from = rel > 0 ? s->first_ts + (SlTime)sec * SL_TIME_SECOND : pkt->ts;
+        se->cur_to = rel > 0 ? se->cur_from + SL_TIME_SECOND : pkt->ts + 1;
+    }
+    se->cur.packets++;
+    se->cur.lost += (uint32_t)(s->quality.lost - se->lost_seen);
     se->lost_seen = s->quality.lost;
-    b->jitter_ms = (float)s->calc.jitter;
+    se->cur.jitter_ms = (float)s->calc.jitter;
 }
 
 CorrMediaCollector *

@@ -38,6 +38,9 @@ enum { PATH_HEUR = 0, PATH_SDP, PATH_OTHER, PATH_PORT };
 
 #define DYN_FIRST 96u
 #define N_DYN 32u
+/* Change counters of conversations, by a hash of their address (see
+ * addr_changed); a power of two. */
+#define N_ADDR_GEN 16384u
 
 typedef struct {
     SlAddr addr;    /* SDP: the media address; heuristic: the destination */
@@ -63,21 +66,43 @@ typedef struct {
     uint32_t ssrc;
 } StreamKey;
 
-typedef struct {
+typedef struct StreamEntry StreamEntry;
+struct StreamEntry {
     StreamKey key;
+    /* The stream whose packet came after this one's last time. Streams of
+     * a busy trunk send every 20 ms in a nearly fixed order, so it is
+     * likely the next again: its state is prefetched while this packet is
+     * worked on (see stream_prefetch). */
+    StreamEntry *next;
     RtpStream s;
-} StreamEntry;
+};
+
+/* The streams by key: open addressing with linear probing over slots that
+ * keep each key's hash, so a lookup reads one slot and the entry it finds
+ * (its key and the state the packet updates share the first cache line). */
+typedef struct {
+    guint hash;
+    StreamEntry *e; /* NULL: free */
+} StreamSlot;
 
 struct RtpStreamTable {
-    GHashTable *streams;    /* StreamKey* -> StreamEntry* */
+    StreamSlot *slots;      /* n_slots, a power of two, at most half used */
+    guint n_slots, n_used;
+    StreamEntry *last;      /* the stream of the last RTP packet */
     GPtrArray *order;       /* RtpStream* in id order; owns the entries */
     /* The tables own their conversations. A replaced one is freed at once:
-     * only stream caches of an older generation still point to it, and
-     * those are never followed. */
+     * only stream caches made invalid by the change (addr_gen) still point
+     * to it, and those are never followed. */
     GHashTable *sdp_convs;  /* ConvKey* -> RtpConv* in force at that address */
     GHashTable *heur_convs; /* ConvKey* -> RtpConv* */
     GHashTable *names;      /* interned encoding names (owned keys) */
-    guint generation;       /* bumped whenever a conversation is added or changed */
+    /* A packet's conversations are all keyed by its source or destination
+     * address (ip and port): a change at an address bumps the counter of
+     * that address's bucket, and a stream's cached lookup stays valid
+     * while the counters of its two addresses' buckets are unchanged. So
+     * a call's SDP re-resolves only the streams at its addresses (and at
+     * those sharing their buckets), not every stream of the capture. */
+    guint addr_gen[N_ADDR_GEN];
     guint max_streams, max_convs;
     SlTime origin;
     bool has_origin;
@@ -141,6 +166,28 @@ addr_copy_clean(SlAddr *dst, const SlAddr *src)
     dst->reserved = 0;
 }
 
+static guint
+addr_bucket(const SlAddr *a)
+{
+    SlAddr k;
+    addr_copy_clean(&k, a);
+    return hash_words(&k, sizeof k) & (N_ADDR_GEN - 1);
+}
+
+/* A conversation keyed by @addr was added or changed. */
+static void
+addr_changed(RtpStreamTable *t, const SlAddr *addr)
+{
+    t->addr_gen[addr_bucket(addr)]++;
+}
+
+static bool
+stream_cache_valid(const RtpStreamTable *t, const RtpStream *s)
+{
+    return s->conv_gen_src == t->addr_gen[s->conv_bucket_src] &&
+           s->conv_gen_dst == t->addr_gen[s->conv_bucket_dst];
+}
+
 static void
 conv_key_init(ConvKey *k, const SlAddr *addr, uint16_t port2)
 {
@@ -184,7 +231,8 @@ RtpStreamTable *
 rtp_stream_table_new(void)
 {
     RtpStreamTable *t = g_new0(RtpStreamTable, 1);
-    t->streams = g_hash_table_new(stream_key_hash, stream_key_equal);
+    t->n_slots = 64;
+    t->slots = g_new0(StreamSlot, t->n_slots);
     t->order = g_ptr_array_new_with_free_func(stream_free);
     t->sdp_convs = g_hash_table_new_full(conv_key_hash, conv_key_equal, NULL, conv_free);
     t->heur_convs = g_hash_table_new_full(conv_key_hash, conv_key_equal, NULL, conv_free);
@@ -199,7 +247,7 @@ rtp_stream_table_free(RtpStreamTable *t)
 {
     if (t == NULL)
         return;
-    g_hash_table_destroy(t->streams);
+    g_free(t->slots);
     g_ptr_array_free(t->order, TRUE);
     g_hash_table_destroy(t->sdp_convs);
     g_hash_table_destroy(t->heur_convs);
@@ -270,7 +318,7 @@ conv_new(RtpStreamTable *t, const ConvKey *key, uint8_t kind, SlTime setup_ts, b
     c->key = *key;
     c->kind = kind;
     c->setup_ts = setup_ts;
-    t->generation++;
+    addr_changed(t, &key->addr);
     return c;
 }
 
@@ -329,7 +377,7 @@ sdp_media_set(RtpStreamTable *t, const SlAddr *addr, SlTime ts, uint8_t kind,
     c->kind = kind;
     conv_map_free(c->map);
     c->map = kind == CONV_SDP_RTP ? conv_map_new(t, map, n_map) : NULL;
-    t->generation++;
+    addr_changed(t, &key.addr);
 }
 
 void
@@ -670,8 +718,59 @@ calc_packet(RtpStream *st, const RtpHdr *h, uint64_t frame, double now_ms, uint3
 
 /* ---- streams ---- */
 
+/* Asks for the cache lines that a packet of @e reads and updates: the
+ * entry up to the stream's cold fields. */
+static void
+stream_prefetch(const StreamEntry *e)
+{
+    const char *p = (const char *)e;
+    for (size_t off = 0; off < offsetof(StreamEntry, s) + offsetof(RtpStream, id); off += 64)
+        __builtin_prefetch(p + off, 1);
+}
+
+static StreamEntry *
+stream_find(const RtpStreamTable *t, const StreamKey *key, guint hash)
+{
+    guint mask = t->n_slots - 1;
+    for (guint i = hash & mask;; i = (i + 1) & mask) {
+        const StreamSlot *sl = &t->slots[i];
+        if (sl->e == NULL)
+            return NULL;
+        if (sl->hash == hash && memcmp(&sl->e->key, key, sizeof *key) == 0)
+            return sl->e;
+    }
+}
+
+static void
+slot_put(StreamSlot *slots, guint n_slots, StreamEntry *e, guint hash)
+{
+    guint mask = n_slots - 1;
+    guint i = hash & mask;
+    while (slots[i].e)
+        i = (i + 1) & mask;
+    slots[i].hash = hash;
+    slots[i].e = e;
+}
+
+static void
+stream_insert(RtpStreamTable *t, StreamEntry *e, guint hash)
+{
+    if ((t->n_used + 1) * 2 > t->n_slots) {
+        guint n = t->n_slots * 2;
+        StreamSlot *grown = g_new0(StreamSlot, n);
+        for (guint i = 0; i < t->n_slots; i++)
+            if (t->slots[i].e)
+                slot_put(grown, n, t->slots[i].e, t->slots[i].hash);
+        g_free(t->slots);
+        t->slots = grown;
+        t->n_slots = n;
+    }
+    slot_put(t->slots, t->n_slots, e, hash);
+    t->n_used++;
+}
+
 static RtpStream *
-stream_new(RtpStreamTable *t, const StreamKey *key, const CapPacket *pkt)
+stream_new(RtpStreamTable *t, const StreamKey *key, guint hash, const CapPacket *pkt)
 {
     StreamEntry *e = g_new0(StreamEntry, 1);
     e->key = *key;
@@ -682,9 +781,11 @@ stream_new(RtpStreamTable *t, const StreamKey *key, const CapPacket *pkt)
     s->ssrc = key->ssrc;
     s->first_ts = pkt->ts;
     s->first_frame = pkt->frame;
+    s->conv_bucket_src = (uint16_t)addr_bucket(&key->src);
+    s->conv_bucket_dst = (uint16_t)addr_bucket(&key->dst);
     s->payload_types = g_array_new(FALSE, FALSE, sizeof(guint8));
     g_ptr_array_add(t->order, s);
-    g_hash_table_insert(t->streams, &e->key, e);
+    stream_insert(t, e, hash);
     return s;
 }
 
@@ -735,17 +836,23 @@ padding_is_tapped(const CapPacket *pkt, const RtpHdr *hdr)
 bool
 rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
 {
-    g_return_val_if_fail(t != NULL && pkt != NULL, false);
+    return rtp_stream_table_feed(t, pkt) != NULL;
+}
+
+RtpStream *
+rtp_stream_table_feed(RtpStreamTable *t, const CapPacket *pkt)
+{
+    g_return_val_if_fail(t != NULL && pkt != NULL, NULL);
     if (t->finished)
-        return false;
+        return NULL;
     t->stats.offered++;
     if (pkt->transport != CAP_TRANSPORT_UDP)
-        return false;
+        return NULL;
     /* Version 2 only: neither the heuristic nor an SDP conversation takes
      * anything else as RTP (RFC 7983: first byte 128..191). */
     int b0 = sl_view_at(pkt->payload, 0);
     if (b0 < 0 || (b0 >> 6) != RTP_VERSION)
-        return false;
+        return NULL;
 
     RtpHdr hdr;
     (void)rtp_hdr_parse(pkt->payload, &hdr, NULL); /* header_len says what parsed */
@@ -755,11 +862,19 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
     addr_copy_clean(&key.dst, &pkt->dst);
     key.ssrc = hdr.ssrc;
 
-    StreamEntry *e = g_hash_table_lookup(t->streams, &key);
+    guint hash = stream_key_hash(&key);
+    StreamEntry *e = stream_find(t, &key, hash);
     RtpStream *s = e ? &e->s : NULL;
+    if (s) {
+        /* the state this packet updates, and the observer's: ask for all
+         * of it at once rather than miss the cache line after line */
+        stream_prefetch(e);
+        if (s->observer_data)
+            __builtin_prefetch(s->observer_data, 1);
+    }
     uint8_t path;
     RtpConv *conv;
-    if (s && s->conv_generation == t->generation) {
+    if (s && stream_cache_valid(t, s)) {
         path = s->conv_path;
         conv = s->conv;
     } else {
@@ -768,18 +883,18 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
 
     if (path == PATH_OTHER) {
         t->stats.not_rtp_sdp++;
-        return false;
+        return NULL;
     }
     if (path == PATH_PORT) {
         t->stats.claimed_port++;
-        return false;
+        return NULL;
     }
     if (hdr.header_len == 0) {
         /* the CSRC list or extension runs past the end: Wireshark throws
          * before tapping the packet */
         if (path == PATH_SDP)
             t->stats.malformed++;
-        return false;
+        return NULL;
     }
     if (path == PATH_HEUR) {
         /* packet-rtp.c dissect_rtp_heur(): PT 72..76 (marker or not) and a
@@ -788,10 +903,10 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
          * PSFB, XR: marker + 77..79) or does not tap it (padding). */
         if (hdr.pt >= RTP_PT_RTCP_RESERVED_FIRST && hdr.pt <= RTP_PT_RTCP_RESERVED_LAST) {
             t->stats.rtcp_conflict += hdr.marker;
-            return false;
+            return NULL;
         }
         if (!padding_passes_heuristic(pkt, &hdr))
-            return false;
+            return NULL;
         if (conv == NULL) {
             ConvKey k;
             conv_key_init(&k, &pkt->dst, pkt->src.port);
@@ -802,30 +917,34 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
     }
     if (rtp_hdr_is_rtcp_conflict(&hdr)) {
         t->stats.rtcp_conflict++;
-        return false;
+        return NULL;
     }
     if (!padding_is_tapped(pkt, &hdr)) {
         t->stats.malformed++;
-        return false;
+        return NULL;
     }
 
     if (s == NULL) {
         if (t->order->len >= t->max_streams) {
             t->stats.streams_limit++;
-            return false;
+            return NULL;
         }
-        s = stream_new(t, &key, pkt);
+        s = stream_new(t, &key, hash, pkt);
     }
     s->conv = conv;
     s->conv_path = path;
-    s->conv_generation = t->generation;
+    s->conv_gen_src = t->addr_gen[s->conv_bucket_src];
+    s->conv_gen_dst = t->addr_gen[s->conv_bucket_dst];
     if (path == PATH_SDP)
         s->from_sdp = true;
 
-    /* a conversation without RTP state (T.38's) gives no map */
+    /* a conversation without RTP state (T.38's) gives no map; static
+     * types need none (and the conversation stays out of the cache) */
     uint32_t rate;
-    const char *name = pt_name_rate(conv && conv->kind != CONV_SDP_OTHER ? conv : NULL, hdr.pt,
-                                    &rate);
+    const char *name = pt_name_rate(hdr.pt >= DYN_FIRST && conv && conv->kind != CONV_SDP_OTHER
+                                        ? conv
+                                        : NULL,
+                                    hdr.pt, &rate);
     if (!t->has_origin)
         rtp_stream_table_set_time_origin(t, pkt->ts);
     calc_packet(s, &hdr, pkt->frame, rel_ms(t, pkt->ts), rate);
@@ -837,9 +956,15 @@ rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt)
     s->last_frame = pkt->frame;
     rtp_quality_packet(&s->quality, pkt->ts, hdr.seq, hdr.timestamp, rate);
     t->stats.rtp++;
+    e = stream_entry(s);
+    if (t->last && t->last != e)
+        t->last->next = e;
+    t->last = e;
+    if (e->next)
+        stream_prefetch(e->next);
     if (t->packet_func)
         t->packet_func(s, pkt, hdr.payload, hdr.pt, name, rate, t->packet_user);
-    return true;
+    return s;
 }
 
 void

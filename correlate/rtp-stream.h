@@ -61,17 +61,34 @@ typedef struct {
 typedef struct RtpConv RtpConv;
 
 typedef struct RtpStream {
+    /* What every packet touches comes first, together (a capture of a
+     * thousand calls has thousands of streams, their state out of the
+     * cache by the time each one's next packet comes). */
+    uint64_t packets;
+    uint64_t markers;
+    SlTime last_ts;
+    uint64_t last_frame;
+    RtpConv *conv;              /* cached conversation lookup... */
+    guint conv_gen_src, conv_gen_dst; /* ...valid while the table's change counters */
+    uint16_t conv_bucket_src, conv_bucket_dst; /* of these address buckets stay */
+    uint8_t conv_path;          /* how packets of this stream are dissected */
+    bool from_sdp;         /* the address was announced in SDP (else heuristic) */
+    bool flow_decided;     /* for the loader: the flow classifier gave its verdict */
+    gpointer observer_data; /* for the packet function's own per-stream state (leave NULL) */
+    guint64 pt_seen[2];         /* payload types met so far (bit set) */
+    RtpStreamCalc calc;
+    RtpQualityState quality; /* loss pattern and jitter buffers (rtp-quality.h) */
+
     guint id;            /* 1, 2... in order of first packet */
     SlAddr src, dst;     /* with ports */
     uint32_t ssrc;
-    SlTime first_ts, last_ts;
-    uint64_t first_frame, last_frame;
+    SlTime first_ts;
+    uint64_t first_frame;
     GArray *payload_types; /* guint8, in order of first use */
     char *payload_names;   /* "g711U, telephone-event" as tshark names them
                             * (ordered by payload type number) */
     uint32_t clock_rate;   /* used for jitter; 0 when unknown */
     /* metrics (read after rtp_stream_table_finish) */
-    uint64_t packets;
     int64_t expected;
     int64_t lost;
     double lost_pct;
@@ -83,21 +100,10 @@ typedef struct RtpStream {
     /* false: no packet counted for delta (or jitter); the figures above are
      * then Wireshark's -1 (min), 0 (mean, max) */
     bool has_delta, has_jitter;
-    uint64_t markers;
     uint64_t pt_changes;        /* packets whose payload type differs from the previous one */
     uint64_t ssrc_changes_hint; /* other SSRCs seen on the same source -> destination */
     bool problem;               /* tshark's "Problems?" column: wrong sequence or timestamp */
-    bool from_sdp;         /* the address was announced in SDP (else heuristic) */
     gpointer owner;        /* for the correlation stage: the call (leave NULL) */
-    RtpQualityState quality; /* loss pattern and jitter buffers (rtp-quality.h) */
-
-    /* constant-size internal state for the running computation (what
-     * every packet touches first, the names last) */
-    RtpConv *conv;              /* cached conversation lookup... */
-    guint conv_generation;      /* ...valid while no conversation was added */
-    uint8_t conv_path;          /* how packets of this stream are dissected */
-    guint64 pt_seen[2];         /* payload types met so far (bit set) */
-    RtpStreamCalc calc;
     const char *dyn_name[32];   /* names of 96..127 when first met (NULL: none) */
 } RtpStream;
 
@@ -161,6 +167,9 @@ void rtp_stream_table_expect_not_rtp(RtpStreamTable *t, const SlAddr *addr, SlTi
  * when it was taken as RTP. Never fails; bad input is counted. Packets
  * must come in capture order. */
 bool rtp_stream_table_packet(RtpStreamTable *t, const CapPacket *pkt);
+/* The same, returning the stream that took the packet (borrowed: valid
+ * while the table lives), or NULL when it was not taken as RTP. */
+RtpStream *rtp_stream_table_feed(RtpStreamTable *t, const CapPacket *pkt);
 
 /* Called for every packet taken as RTP, after the stream's figures were
  * updated: @name and @clock_rate are the payload type's as the table

@@ -134,6 +134,14 @@ build_packet(const CapPacket *pkt, uint8_t *buf, size_t cap)
 FlowClassKind
 flow_class_packet(FlowClassifier *fc, const CapPacket *pkt)
 {
+    return flow_class_packet_decided(fc, pkt, NULL);
+}
+
+FlowClassKind
+flow_class_packet_decided(FlowClassifier *fc, const CapPacket *pkt, bool *decided)
+{
+    if (decided)
+        *decided = false;
     if (pkt->transport != CAP_TRANSPORT_UDP ||
         (pkt->src.family != SL_AF_INET && pkt->src.family != SL_AF_INET6))
         return FLOW_CLASS_UNKNOWN;
@@ -153,6 +161,8 @@ flow_class_packet(FlowClassifier *fc, const CapPacket *pkt)
         memset(f->flow, 0, SIZEOF_FLOW_STRUCT);
         g_hash_table_insert(fc->flows, &f->key, f);
     }
+    if (decided && !f->flow)
+        *decided = true;
     if (!f->flow)
         return f->kind;
     uint8_t buf[40 + 8 + MAX_PAYLOAD];
@@ -169,6 +179,8 @@ flow_class_packet(FlowClassifier *fc, const CapPacket *pkt)
         }
         ndpi_flow_free(f->flow); /* decided: keep the verdict, not the state */
         f->flow = NULL;
+        if (decided)
+            *decided = true;
     }
     return f->kind;
 }

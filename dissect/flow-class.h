@@ -3,6 +3,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdbool.h>
 
 #include "cap-packet.h"
 
@@ -30,6 +31,9 @@ void flow_class_free(FlowClassifier *fc);
  * sees at most the first packets of each flow and at most 65536 flows.
  * Returns the flow's class so far. */
 FlowClassKind flow_class_packet(FlowClassifier *fc, const CapPacket *pkt);
+/* The same; *@decided (if not NULL) is set when the flow's class is final:
+ * further packets of the flow change nothing and need not be fed. */
+FlowClassKind flow_class_packet_decided(FlowClassifier *fc, const CapPacket *pkt, bool *decided);
 /* The class of the flow between @a and @b (either order). */
 FlowClassKind flow_class_lookup(FlowClassifier *fc, const SlAddr *a, const SlAddr *b);
 

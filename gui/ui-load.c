@@ -35,6 +35,7 @@ struct UiLoad {
     gint64 last_post_us;
     gint rows_pending;     /* a rows post waits on the main context */
     gint progress_pending;
+    gint64 last_progress_us; /* worker: when progress was last posted */
     gint live_pending;
     GMutex lock;           /* guards the progress figures, source and stats */
     uint64_t done_bytes, total_bytes;
@@ -356,13 +357,18 @@ on_progress(uint64_t done, uint64_t total, gpointer user)
     l->done_bytes = done;
     l->total_bytes = total;
     g_mutex_unlock(&l->lock);
-    if (!g_atomic_int_get(&l->progress_pending)) {
+    /* at most every UI_LOAD_POST_MS, as rows: each post redraws the bar
+     * (and more), work the main thread would take from the loader */
+    gint64 now = g_get_monotonic_time();
+    if (!g_atomic_int_get(&l->progress_pending) &&
+        (done >= total || now - l->last_progress_us >= UI_LOAD_POST_MS * 1000)) {
+        l->last_progress_us = now;
         g_atomic_int_set(&l->progress_pending, 1);
         Post *m = g_new0(Post, 1);
         m->kind = POST_PROGRESS;
         post(l, m);
     }
-    if (g_get_monotonic_time() - l->last_post_us >= UI_LOAD_POST_MS * 1000)
+    if (now - l->last_post_us >= UI_LOAD_POST_MS * 1000)
         post_dirty(l);
 }
 
