@@ -50,7 +50,8 @@ bool fuzz_view_within(SlView inner, SlView outer);
 void fuzz_check_sip_msg(const SipMsg *msg, SlView data, SipFraming framing, SlStatus st);
 
 /* Checks the result of sdp_parse(@body) = @st with error record @err
- * (zero-initialised before the call) and looks up every payload type. */
+ * (zero-initialised before the call) and looks up the payload types that
+ * every media lists. */
 void fuzz_check_sdp(const Sdp *sdp, SlView body, SlStatus st, const SlError *err);
 
 /* --- The reading pipeline: decoder -> SIP dissector, with checks. --- */
