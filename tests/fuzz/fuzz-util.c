@@ -3,9 +3,12 @@
  * aborts, which libFuzzer and replay-main.c report as a crash. */
 #include "fuzz-util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* Keeps fuzz_touch() from being optimised away. */
 static volatile uint32_t touch_sink;
@@ -61,6 +64,40 @@ view_has_prefix_bytes(SlView v, const char *s)
 {
     size_t n = strlen(s);
     return v.len >= n && sl_view_eq(sl_view_sub(v, 0, n), sl_view_make(s, n));
+}
+
+/* ---------------------------------------------------------- memory file */
+
+static int memfd = -1;
+static char memfd_path[64];
+
+const char *
+fuzz_memfd_store(const uint8_t *data, size_t size)
+{
+    if (memfd < 0) {
+        memfd = memfd_create("sl-fuzz-capture", MFD_CLOEXEC);
+        if (memfd < 0) {
+            perror("memfd_create");
+            abort();
+        }
+        snprintf(memfd_path, sizeof memfd_path, "/proc/self/fd/%d", memfd);
+    }
+    if (ftruncate(memfd, 0) != 0) {
+        perror("ftruncate");
+        abort();
+    }
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = pwrite(memfd, data + done, size - done, (off_t)done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            perror("pwrite");
+            abort();
+        }
+        done += (size_t)n;
+    }
+    return memfd_path;
 }
 
 /* ------------------------------------------------------------ SIP parts */

@@ -54,6 +54,11 @@ void fuzz_check_sip_msg(const SipMsg *msg, SlView data, SipFraming framing, SlSt
  * every media lists. */
 void fuzz_check_sdp(const Sdp *sdp, SlView body, SlStatus st, const SlError *err);
 
+/* Replaces the contents of a memory file (memfd_create, made at the
+ * first call) with @data and returns its path, /proc/self/fd/N, for the
+ * functions that open a capture by name. */
+const char *fuzz_memfd_store(const uint8_t *data, size_t size);
+
 /* --- The reading pipeline: decoder -> SIP dissector, with checks. --- */
 
 typedef struct {
