@@ -38,10 +38,11 @@ typedef struct {
 typedef void (*SipFoundFunc)(const SipFound *found, gpointer user_data);
 
 typedef struct {
-    uint64_t messages;
-    uint64_t malformed;
+    uint64_t messages;       /* SipFound callbacks */
+    uint64_t malformed;      /* of those, the ones with SL_ERR_MALFORMED */
     uint64_t limit;          /* messages dropped at a size bound */
     uint64_t ws_frames;
+    uint64_t ws_unfinished;  /* WebSocket messages a new one cut short, dropped */
     uint64_t streams_ignored; /* TCP directions that carry no SIP */
     uint64_t junk_bytes;     /* stream bytes skipped while resynchronising */
     uint64_t ws_compressed;  /* WebSocket messages compressed (RSV1), not read */
