@@ -96,7 +96,9 @@ rtp_emodel_mos(double r)
         return 1.0;
     if (r >= 100)
         return 4.5;
-    return 1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6;
+    /* the cubic dips below 1 (to 0.99 near R = 3) for R under about 6.5;
+     * MOS-CQE stays in 1 .. 4.5 */
+    return MAX(1.0, 1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6);
 }
 
 double

@@ -250,7 +250,7 @@ ws_message(SipDissector *d, StreamState *ss, const CapPacket *pkt, const WsFrame
         return;
     if (f->opcode == 1 || f->opcode == 2) {
         if (ss->ws_in_msg)
-            d->stats.malformed++; /* the previous message never finished */
+            d->stats.ws_unfinished++; /* the previous message never finished */
         ss->ws_in_msg = !f->fin;
         ss->ws_drop_msg = f->compressed;
         if (f->compressed)

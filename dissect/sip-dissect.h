@@ -38,14 +38,15 @@ typedef struct {
 typedef void (*SipFoundFunc)(const SipFound *found, gpointer user_data);
 
 typedef struct {
-    uint64_t messages;
-    uint64_t malformed;
+    uint64_t messages;       /* SipFound callbacks */
+    uint64_t malformed;      /* of those, the ones with SL_ERR_MALFORMED */
     uint64_t limit;          /* messages (or frames, connections) at any bound */
     uint64_t too_large;      /* messages dropped: beyond max_message (sip-message) */
     uint64_t header_limit;   /* messages with headers beyond max_headers (sip-headers) */
     uint64_t via_limit;      /* messages with Via entries beyond max_via (sip-via) */
     uint64_t multipart_limit; /* messages nested beyond max_multipart_depth */
     uint64_t ws_frames;
+    uint64_t ws_unfinished;  /* WebSocket messages a new one cut short, dropped */
     uint64_t streams_ignored; /* TCP directions that carry no SIP */
     uint64_t junk_bytes;     /* stream bytes skipped while resynchronising */
     uint64_t ws_compressed;  /* WebSocket messages compressed (RSV1), not read */

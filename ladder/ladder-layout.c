@@ -349,8 +349,12 @@ add_band(Builder *b, const RtpStream *s, const CorrStreamInfo *in, guint leg)
                                    s->lost, s->expected, s->max_delta_ms);
     guint idx = b->l->bands->len;
     g_array_append_val(b->l->bands, band);
-    event_add(b, LADDER_ROW_RTP_START, s->first_ts, (guint)s->first_frame, NULL, idx);
-    event_add(b, LADDER_ROW_RTP_END, s->last_ts, (guint)s->last_frame, NULL, idx);
+    /* a capture whose clock steps back can give a last packet older than
+     * the first: the band still starts above where it ends */
+    event_add(b, LADDER_ROW_RTP_START, MIN(s->first_ts, s->last_ts), (guint)s->first_frame, NULL,
+              idx);
+    event_add(b, LADDER_ROW_RTP_END, MAX(s->first_ts, s->last_ts), (guint)s->last_frame, NULL,
+              idx);
 }
 
 static void

@@ -4,55 +4,16 @@
  * dissector on every payload, cap_decoder_finish().
  *
  * cap_source_open_file() takes a path, so the input is written to a
- * memory file (memfd_create) opened as /proc/self/fd/N. */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
+ * memory file (fuzz_memfd_store). */
 #include "cap-source.h"
 #include "fuzz-util.h"
 #include "status.h"
-
-static int memfd = -1;
-static char memfd_path[64];
-
-/* Replaces the memory file's contents with @data. */
-static void
-memfd_store(const uint8_t *data, size_t size)
-{
-    if (memfd < 0) {
-        memfd = memfd_create("sl-fuzz-capture", MFD_CLOEXEC);
-        if (memfd < 0) {
-            perror("memfd_create");
-            abort();
-        }
-        snprintf(memfd_path, sizeof memfd_path, "/proc/self/fd/%d", memfd);
-    }
-    if (ftruncate(memfd, 0) != 0) {
-        perror("ftruncate");
-        abort();
-    }
-    size_t done = 0;
-    while (done < size) {
-        ssize_t n = pwrite(memfd, data + done, size - done, (off_t)done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            perror("pwrite");
-            abort();
-        }
-        done += (size_t)n;
-    }
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_init();
-    memfd_store(data, size);
+    const char *memfd_path = fuzz_memfd_store(data, size);
 
     GError *error = NULL;
     CapSource *src = cap_source_open_file(memfd_path, &error);

@@ -2,9 +2,9 @@
  *
  * The input is one session description (the Content-Length bytes of a SIP
  * body). fuzz_check_sdp() checks the result against sdp.h and looks up
- * every payload type 0..255 with sdp_media_rtpmap(). The input is parsed
- * twice (same outcome), then cut after its last line feed: the whole input
- * must be flagged has_unterminated_line and the cut one must not. */
+ * the payload types of every media with sdp_media_rtpmap(). The input is
+ * then cut after its last line feed: the whole input must be flagged
+ * has_unterminated_line and the cut one must not. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,11 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_init();
     Sdp *sdp = g_new(Sdp, 1);
     SlStatus st = parse_checked(data, size, sdp);
-    size_t n_media = sdp->n_media;
     bool unterminated = sdp->has_unterminated_line;
-
-    /* the same input again: same outcome */
-    FUZZ_CHECK(parse_checked(data, size, sdp) == st && sdp->n_media == n_media);
 
     /* cut after the last LF: every line of the cut body is complete */
     size_t cut = size;

@@ -50,8 +50,14 @@ bool fuzz_view_within(SlView inner, SlView outer);
 void fuzz_check_sip_msg(const SipMsg *msg, SlView data, SipFraming framing, SlStatus st);
 
 /* Checks the result of sdp_parse(@body) = @st with error record @err
- * (zero-initialised before the call) and looks up every payload type. */
+ * (zero-initialised before the call) and looks up the payload types that
+ * every media lists. */
 void fuzz_check_sdp(const Sdp *sdp, SlView body, SlStatus st, const SlError *err);
+
+/* Replaces the contents of a memory file (memfd_create, made at the
+ * first call) with @data and returns its path, /proc/self/fd/N, for the
+ * functions that open a capture by name. */
+const char *fuzz_memfd_store(const uint8_t *data, size_t size);
 
 /* --- The reading pipeline: decoder -> SIP dissector, with checks. --- */
 

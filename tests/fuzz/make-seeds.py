@@ -16,7 +16,16 @@ bytes, so a diff after editing it shows exactly what changed.
   corpus/frame/    fuzz-frame.c's layout: a mode byte (link type index,
                    flags), then records of u16 BE (time step << 12 | length)
                    followed by the frame bytes
+  corpus/rtp/      fuzz-rtp.c's layout: a mode byte, then records of u16 BE
+                   (flow << 14 | time step << 11 | length) and the UDP
+                   payload (RTP, RTCP compounds, RFC 4733 events)
+  corpus/hep/      HEPv1, HEPv2 and HEPv3 packets (zlib payloads too), one
+                   after the other as a collector reads them over TCP
+  corpus/pipeline/ whole calls as capture files (SIP with SDP, RTP both
+                   ways, RTCP, DTMF), for the loader and the ladder
 """
+
+import zlib
 
 import gzip
 import os
@@ -666,6 +675,291 @@ def eth_for(packet):
     return eth(packet, 0x86DD if packet[0] >> 4 == 6 else 0x0800)
 
 
+
+# ----------------------------------------------------------- RTP, RTCP
+
+def rtp(pt, seq, ts, ssrc, payload, marker=False, csrc=(), ext=None, pad=0):
+    b0 = 0x80 | (0x20 if pad else 0) | (0x10 if ext is not None else 0) | len(csrc)
+    out = struct.pack("!BBHII", b0, (0x80 if marker else 0) | pt, seq & 0xFFFF,
+                      ts & 0xFFFFFFFF, ssrc)
+    out += b"".join(struct.pack("!I", c) for c in csrc)
+    if ext is not None:
+        profile, data = ext
+        out += struct.pack("!HH", profile, len(data) // 4) + data
+    out += payload
+    if pad:
+        out += b"\0" * (pad - 1) + bytes([pad])
+    return out
+
+
+def rtcp_packet(pt, count, body, pad=0):
+    body += b"\0" * (pad - 1) + bytes([pad]) if pad else b""
+    assert len(body) % 4 == 0
+    b0 = 0x80 | (0x20 if pad else 0) | count
+    return struct.pack("!BBH", b0, pt, len(body) // 4) + body
+
+
+def rtcp_block(ssrc, lost_frac=0, cum=0, seq=0, jitter=0, lsr=0, dlsr=0):
+    return struct.pack("!IB3sIIII", ssrc, lost_frac, (cum & 0xFFFFFF).to_bytes(3, "big"),
+                       seq, jitter, lsr, dlsr)
+
+
+def rtcp_sr(ssrc, ntp, rtp_ts, packets, octets, blocks=()):
+    body = struct.pack("!IQIII", ssrc, ntp, rtp_ts, packets, octets) + b"".join(blocks)
+    return rtcp_packet(200, len(blocks), body)
+
+
+def rtcp_rr(ssrc, blocks=()):
+    return rtcp_packet(201, len(blocks), struct.pack("!I", ssrc) + b"".join(blocks))
+
+
+def rtcp_sdes(ssrc, cname):
+    items = bytes([1, len(cname)]) + cname + b"\0"
+    chunk = struct.pack("!I", ssrc) + items
+    chunk += b"\0" * ((4 - len(chunk) % 4) % 4)
+    return rtcp_packet(202, 1, chunk)
+
+
+def rtcp_bye(ssrcs, reason=b""):
+    body = b"".join(struct.pack("!I", x) for x in ssrcs)
+    if reason:
+        body += bytes([len(reason)]) + reason
+        body += b"\0" * ((4 - len(body) % 4) % 4)
+    return rtcp_packet(203, len(ssrcs), body)
+
+
+def rtcp_xr_voip(ssrc, about):
+    # RFC 3611 4.7: BT=7, reserved, length 8, then the metrics
+    block = struct.pack("!BBH", 7, 0, 8) + struct.pack(
+        "!IBBBBHHHHbbBBBBBBBBHHH", about, 5, 0, 10, 2, 40, 300, 30, 10, -40, -70, 127,
+        16, 85, 85, 41, 40, 0x80, 0, 40, 60, 200)
+    return rtcp_packet(207, 0, struct.pack("!I", ssrc) + block)
+
+
+def rtp_event(event, end, volume, duration):
+    return struct.pack("!BBH", event, (0x80 if end else 0) | volume, duration)
+
+
+SSRC_A, SSRC_B = 0x11223344, 0x55667788
+NTP_T0 = (2208988800 + 1700000000) << 32
+
+
+# fuzz-rtp.c flows[] and time_steps[] (3 = 20 ms, 4 = 21 ms, 5 = 100 ms)
+def rtp_seq(mode, records):
+    out = bytes([mode])
+    for flow, step, data in records:
+        assert len(data) <= 0x07FF
+        out += struct.pack("!H", (flow << 14) | (step << 11) | len(data)) + data
+    return out
+
+
+def rtp_audio_records(n=12, lose=(5,), reorder=(8,), pt=0, ssrc=SSRC_A, flow=0, size=160):
+    recs = []
+    seqs = [s for s in range(1000, 1000 + n) if s - 1000 not in lose]
+    for r in reorder:
+        i = r
+        if i + 1 < len(seqs):
+            seqs[i], seqs[i + 1] = seqs[i + 1], seqs[i]
+    for k, s in enumerate(seqs):
+        recs.append((flow, 3 if k % 3 else 4, rtp(pt, s, 160 * (s - 1000), ssrc,
+                                                   b"\xff" * size, marker=(k == 0))))
+    return recs
+
+
+def rtcp_compound_a():
+    return (rtcp_sr(SSRC_A, NTP_T0, 1600, 10, 1600,
+                    [rtcp_block(SSRC_B, 12, 3, 0x10000 + 1011, 40, (NTP_T0 >> 16) & 0xFFFFFFFF, 65536)])
+            + rtcp_sdes(SSRC_A, b"alice@192.0.2.10") + rtcp_xr_voip(SSRC_A, SSRC_B))
+
+
+def rtp_seeds():
+    s = {}
+    s["rtp/pcmu-loss-reorder"] = rtp_seq(0, rtp_audio_records())
+    s["rtp/two-way-rtcp"] = rtp_seq(0, rtp_audio_records(8, lose=(), reorder=()) +
+                                    rtp_audio_records(8, lose=(2,), reorder=(), ssrc=SSRC_B, flow=1, pt=8) +
+                                    [(2, 5, rtcp_compound_a()),
+                                     (2, 5, rtcp_rr(SSRC_B, [rtcp_block(SSRC_A, 0, 0, 1007, 12)]) +
+                                      rtcp_bye([SSRC_B], b"hanging up"))])
+    # SDP-announced dynamic types: opus, RFC 4733 events (a digit "5"),
+    # a payload type change, a marker, the rate-less 97
+    recs = [(0, 3, rtp(96, 1 + k, 960 * k, SSRC_A, b"\x78" * 40)) for k in range(5)]
+    recs += [(0, 3, rtp(101, 6 + k, 4800, SSRC_A, rtp_event(5, k >= 2, 10, 160 * (k + 1)),
+                        marker=(k == 0))) for k in range(4)]
+    recs += [(0, 3, rtp(97, 10, 5000, SSRC_A, b"\0" * 20))]
+    s["rtp/sdp-opus-dtmf"] = rtp_seq(0x01, recs)
+    # header extension, CSRCs, padding, a bad padding count, RTCP-conflicting
+    # marker + PT, version 1, T.38 address, truncated headers
+    s["rtp/header-forms"] = rtp_seq(0x02, [
+        (0, 3, rtp(0, 1, 0, SSRC_A, b"\x55" * 20, ext=(0xBEDE, b"\x10\x01\x00\x00"))),
+        (0, 3, rtp(0, 2, 160, SSRC_A, b"\x55" * 20, csrc=(1, 2, 3))),
+        (0, 3, rtp(0, 3, 320, SSRC_A, b"\x55" * 20, pad=4)),
+        (0, 3, rtp(0, 4, 480, SSRC_A, b"\x55" * 20)[:-1] + b"\x63"),
+        (1, 2, rtp(72, 5, 0, SSRC_B, b"", marker=True)),
+        (1, 2, rtp(77, 6, 0, SSRC_B, b"\0" * 8, marker=True)),
+        (3, 5, rtp(0, 7, 0, SSRC_B, b"\x55" * 20)),
+        (3, 5, b"\x40" + rtp(0, 8, 0, SSRC_B, b"")[1:]),
+        (1, 2, rtp(0, 9, 0, SSRC_B, b"", csrc=(1, 2))[:15]),
+        (1, 2, b"\x90\x00\x00\x0a\0\0\0\0\0\0\0\1\xbe\xde\x00\x09"),
+    ])
+    s["rtp/rtcp-forms"] = rtp_seq(0, [
+        (2, 0, rtcp_rr(SSRC_A)),
+        (2, 5, rtcp_packet(200, 0, struct.pack("!IQIII", SSRC_A, NTP_T0, 0, 0, 0), pad=4)),
+        (2, 5, rtcp_rr(SSRC_A, [rtcp_block(SSRC_B, cum=-5)] * 9)),
+        (2, 5, b"".join(rtcp_rr(SSRC_A) for _ in range(9))),
+        (2, 5, rtcp_packet(204, 1, struct.pack("!I", SSRC_A) + b"NAME\0\0\0\0")),
+        (2, 5, rtcp_packet(205, 1, struct.pack("!II", SSRC_A, SSRC_B))),
+        (2, 5, rtcp_rr(SSRC_A) + b"\x80\xc9\x00\x09"),
+        (2, 5, rtcp_sdes(SSRC_B, b"x" * 70)),
+    ])
+    s["rtp/ipv6-small-limits"] = rtp_seq(0x0C, rtp_audio_records(6) +
+                                         rtp_audio_records(4, ssrc=1, flow=1) +
+                                         rtp_audio_records(4, ssrc=2, flow=3) +
+                                         [(0, 7, rtp(0, 2000, 0, SSRC_A, b"\xff" * 160))])
+    return s
+
+
+# ----------------------------------------------------------------- HEP
+
+def hep_chunk(ctype, data, vendor=0):
+    return struct.pack("!HHH", vendor, ctype, 6 + len(data)) + data
+
+
+def hep3(src, dst, sport, dport, payload, proto=17, ptype=1, sec=1700000000, usec=123456,
+         capture_id=2001, v6=False, zlib_payload=False, auth=None, corr=None, vendor=False):
+    fam = 10 if v6 else 2
+    pack_ip = ip6 if v6 else ip4
+    body = hep_chunk(1, bytes([fam])) + hep_chunk(2, bytes([proto]))
+    body += hep_chunk(5 if v6 else 3, pack_ip(src)) + hep_chunk(6 if v6 else 4, pack_ip(dst))
+    body += hep_chunk(7, struct.pack("!H", sport)) + hep_chunk(8, struct.pack("!H", dport))
+    body += hep_chunk(9, struct.pack("!I", sec)) + hep_chunk(10, struct.pack("!I", usec))
+    body += hep_chunk(11, bytes([ptype])) + hep_chunk(12, struct.pack("!I", capture_id))
+    if auth is not None:
+        body += hep_chunk(14, auth)
+    if corr is not None:
+        body += hep_chunk(17, corr)
+    if vendor:
+        body += hep_chunk(1, b"\x01\x02", vendor=0x0001)
+    if zlib_payload:
+        body += hep_chunk(16, zlib.compress(payload, 9))
+    else:
+        body += hep_chunk(15, payload)
+    return b"HEP3" + struct.pack("!H", 6 + len(body)) + body
+
+
+def hep2(src, dst, sport, dport, payload, v1=False):
+    head = struct.pack("!BBBBHH", 1 if v1 else 2, 16, 2, 17, sport, dport) + ip4(src) + ip4(dst)
+    if not v1:
+        head += struct.pack("<IIHH", 1700000000, 654321, 77, 0)
+    return head + payload
+
+
+def hep_seeds():
+    s = {}
+    s["hep/v3-udp-invite"] = hep3(A4, B4, 5060, 5060, SIP_INVITE)
+    s["hep/v3-zlib-200"] = hep3(B4, A4, 5060, 5060, SIP_200_OK, zlib_payload=True,
+                                auth=b"secret", corr=b"a84b4c76e66710@pc33")
+    s["hep/v3-stream"] = (hep3(A6, B6, 40000, 5060, SIP_INVITE_MULTIPART[:300], proto=6, v6=True) +
+                          hep3(A6, B6, 40000, 5060, SIP_INVITE_MULTIPART[300:], proto=6, v6=True) +
+                          hep3(A4, B4, 16000, 16002, rtp(0, 1, 0, SSRC_A, b"\xff" * 160), ptype=4,
+                               vendor=True) +
+                          hep3(A4, B4, 16001, 16003, rtcp_compound_a(), ptype=5) +
+                          b"EEP3" + hep3(A4, B4, 1, 2, b"log line", ptype=100)[4:])
+    s["hep/v2-v1"] = hep2(C4, D4, 5060, 5080, SIP_OPTIONS_IPV6)
+    s["hep/v1"] = hep2(C4, D4, 5060, 5080, SIP_ACK, v1=True)
+    s["hep/v3-nested"] = hep3(A4, B4, 9060, 9060, hep3(C4, D4, 5060, 5060, SIP_BYE))
+    s["hep/v3-cut"] = hep3(A4, B4, 5060, 5060, SIP_BYE)[:-20]
+    return s
+
+
+# ------------------------------------------------------------ pipeline
+
+def udp4(src, dst, sport, dport, payload, ident=1):
+    return eth(ipv4(src, dst, 17, udp(sport, dport, payload), ident))
+
+
+def sdp_offer(ip, port, extra=""):
+    return crlf("""v=0
+o=- 1 1 IN IP4 %s
+s=-
+c=IN IP4 %s
+t=0 0
+m=audio %d RTP/AVP 0 8 101
+a=rtpmap:101 telephone-event/8000
+a=fmtp:101 0-15
+%sa=sendrecv
+""" % (ip, ip, port, extra))
+
+
+def call_messages(call_id, a, b, a_media, b_media, answer=200):
+    """INVITE, 100, 180, final, ACK (and BYE/200 when answered)."""
+    def hdrs(method, cseq, to_tag, via_branch):
+        return """Via: SIP/2.0/UDP %s:5060;branch=%s
+From: "Alice" <sip:1001@%s>;tag=a1
+To: <sip:2002@%s>%s
+Call-ID: %s
+CSeq: %d %s
+Contact: <sip:1001@%s:5060>
+User-Agent: seed-phone/2.0""" % (a, via_branch, a, b, ";tag=b2" if to_tag else "", call_id,
+                                  cseq, method, a)
+    inv = sip("INVITE sip:2002@%s SIP/2.0\nMax-Forwards: 70\n%s\nContent-Type: application/sdp"
+              % (b, hdrs("INVITE", 1, False, "z9hG4bK-1")), sdp_offer(a, a_media))
+    r100 = sip("SIP/2.0 100 Trying\n" + hdrs("INVITE", 1, False, "z9hG4bK-1"))
+    r180 = sip("SIP/2.0 180 Ringing\n" + hdrs("INVITE", 1, True, "z9hG4bK-1"))
+    if answer == 200:
+        fin = sip("SIP/2.0 200 OK\n%s\nContent-Type: application/sdp"
+                  % hdrs("INVITE", 1, True, "z9hG4bK-1"), sdp_offer(b, b_media))
+    else:
+        fin = sip("SIP/2.0 %d Busy Here\n%s\nReason: Q.850;cause=17" % (answer, hdrs("INVITE", 1, True, "z9hG4bK-1")))
+    ack = sip("ACK sip:2002@%s SIP/2.0\nMax-Forwards: 70\n%s" % (b, hdrs("ACK", 1, True, "z9hG4bK-2" if answer == 200 else "z9hG4bK-1")))
+    out = [(0, a, b, inv), (3, b, a, r100), (4, b, a, r180), (6, b, a, fin), (2, a, b, ack)]
+    if answer == 200:
+        bye = sip("BYE sip:1001@%s SIP/2.0\nMax-Forwards: 70\n%s" % (a, hdrs("BYE", 2, True, "z9hG4bK-3")))
+        ok = sip("SIP/2.0 200 OK\n" + hdrs("BYE", 2, True, "z9hG4bK-3"))
+        out += [("media",), (7, a, b, bye), (2, b, a, ok)]
+    return out
+
+
+def call_capture(lose=(), info_dtmf=False):
+    a, b = "192.0.2.10", "192.0.2.20"
+    frames = []
+    for m in call_messages("seed-call-1@192.0.2.10", a, b, 16000, 18000):
+        if m[0] == "media":
+            for k in range(40):
+                if k in lose:
+                    continue
+                frames.append((3 if k else 2, udp4(a, b, 16000, 18000,
+                               rtp(0, 100 + k, 160 * k, SSRC_A, b"\xff" * 160, marker=(k == 0)), k)))
+                frames.append((0, udp4(b, a, 18000, 16000,
+                               rtp(8, 500 + k, 160 * k, SSRC_B, b"\xd5" * 160), k)))
+                if k == 20:
+                    frames.append((0, udp4(a, b, 16000, 18000,
+                                   rtp(101, 200, 3200, SSRC_A, rtp_event(1, False, 10, 160), marker=True))))
+                    frames.append((0, udp4(a, b, 16000, 18000,
+                                   rtp(101, 201, 3200, SSRC_A, rtp_event(1, True, 10, 800)))))
+                if k == 30:
+                    frames.append((0, udp4(a, b, 16001, 18001, rtcp_compound_a())))
+            if info_dtmf:
+                info = sip("INFO sip:2002@%s SIP/2.0\nVia: SIP/2.0/UDP %s:5060;branch=z9hG4bK-9\n"
+                           "From: <sip:1001@%s>;tag=a1\nTo: <sip:2002@%s>;tag=b2\n"
+                           "Call-ID: seed-call-1@192.0.2.10\nCSeq: 3 INFO\n"
+                           "Content-Type: application/dtmf-relay" % (b, a, a, b),
+                           b"Signal=5\r\nDuration=160\r\n")
+                frames.append((5, udp4(a, b, 5060, 5060, info)))
+            continue
+        step, src, dst, msg = m
+        frames.append((step, udp4(src, dst, 5060, 5060, msg)))
+    return frames
+
+
+def pipeline_seeds():
+    s = {}
+    s["pipeline/call-rtp-dtmf.pcap"] = pcap_file(1, call_capture(lose=(7, 8, 9), info_dtmf=True))
+    busy = [(m[0], udp4(m[1], m[2], 5060, 5060, m[3]))
+            for m in call_messages("seed-busy@192.0.2.30", "192.0.2.30", "192.0.2.40", 20000, 0,
+                                   answer=486)]
+    s["pipeline/call-busy.pcapng"] = pcapng_file(1, busy)
+    return s
+
 # ---------------------------------------------------------------- main
 
 def seeds():
@@ -730,6 +1024,9 @@ def seeds():
     s["frame/vxlan-vlan"] = frame_seq(LT_EN10MB, [
         (0, eth(ipv4(C4, D4, 17, udp(33333, 4789, vxlan(42, eth_for(p)))), 0x0800,
                 vlans=((0x8100, 7),))) for _, p in seq_udp_call()[:3]])
+    s.update(rtp_seeds())
+    s.update(hep_seeds())
+    s.update(pipeline_seeds())
     return s
 
 
