@@ -195,7 +195,7 @@ on_message(const CorrLoadFile *file, const SipFound *f, gpointer user)
         h.auth_key = sl_view_from_str(c->hep_key);
     h.payload = f->msg->raw;
     g_autoptr(GBytes) b = cap_hep_encode(&h);
-    gsize n;
+    gsize n = 0;
     const void *p = b ? g_bytes_get_data(b, &n) : NULL;
     /* a connected UDP socket reports an earlier datagram's ICMP error on
      * the next send, which then did not go out: send it again once */

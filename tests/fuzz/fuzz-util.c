@@ -494,6 +494,10 @@ on_found(const SipFound *f, gpointer user)
     FUZZ_CHECK(f->status == SL_OK || f->status == SL_ERR_MALFORMED || f->status == SL_ERR_LIMIT);
     FUZZ_CHECK(f->pkt != NULL && f->msg != NULL);
     FUZZ_CHECK(sip_transport_name(f->transport) != NULL);
+    if (!fp->check_messages) {
+        CHECK_VIEW(f->msg->raw, f->transport == SIP_TRANSPORT_WS ? f->msg->raw : f->pkt->payload);
+        return;
+    }
     switch (f->pkt->transport) {
     case CAP_TRANSPORT_UDP:
         FUZZ_CHECK(f->transport == SIP_TRANSPORT_UDP);
@@ -542,6 +546,7 @@ void
 fuzz_pipeline_init(FuzzPipeline *fp, const CapLimits *limits)
 {
     memset(fp, 0, sizeof *fp);
+    fp->check_messages = true;
     fp->sip = sip_dissector_new(NULL, on_found, fp);
     fp->dec = cap_decoder_new(limits, on_packet, fp);
 }

@@ -68,9 +68,13 @@ typedef struct {
     uint64_t current;    /* frame number being fed, 0 in finish */
     uint64_t delivered;  /* CapPacket callbacks seen */
     uint64_t found;      /* SipFound callbacks seen */
+    /* false: SIP messages found get only the SipFound checks, not
+     * fuzz_check_sip_msg() (for targets whose subject is elsewhere and
+     * whose speed matters; fuzz-sip checks messages in depth) */
+    bool check_messages;
 } FuzzPipeline;
 
-/* @limits may be NULL for the defaults. */
+/* @limits may be NULL for the defaults. Sets check_messages. */
 void fuzz_pipeline_init(FuzzPipeline *fp, const CapLimits *limits);
 /* Feeds one frame and checks the decoder's counters. */
 void fuzz_pipeline_feed(FuzzPipeline *fp, const CapFrame *frame, uint32_t source_id);
