@@ -39,7 +39,7 @@ on_warn(CorrLoadWarnKind kind, const char *file, uint64_t frame, const char *tex
 {
     (void)frame;
     (void)user;
-    FUZZ_CHECK(kind <= CORR_LOAD_WARN_LINK);
+    FUZZ_CHECK(kind <= CORR_LOAD_WARN_LIMIT);
     FUZZ_CHECK(file != NULL && text != NULL && strcmp(file, memfd_path) == 0);
     FUZZ_CHECK(strstr(text, file) != NULL);
     FUZZ_CHECK(g_utf8_validate(text, -1, NULL));

@@ -355,7 +355,11 @@ fuzz_check_sip_msg(const SipMsg *msg, SlView data, SipFraming framing, SlStatus 
     unsigned n_via = walk_header_values(msg, complete);
 
     if (complete) {
-        FUZZ_CHECK(n_via == msg->n_via);
+        /* beyond the sip-via bound, the entries parsed stop at the bound */
+        if (msg->flags & SIP_FLAG_VIA_LIMIT)
+            FUZZ_CHECK(n_via >= msg->n_via);
+        else
+            FUZZ_CHECK(n_via == msg->n_via);
         if (msg->has_via)
             FUZZ_CHECK(msg->n_via > 0);
         if (msg->n_via == 0)
