@@ -161,6 +161,13 @@ request(unsigned n_hdrs, unsigned n_via, size_t body_pad)
 
 static SipMsg msg; /* large: not on the stack */
 
+/* Parses @text into msg with @o. */
+static SlStatus
+parse(const GString *text, SipFraming framing, const SipParseOptions *o)
+{
+    return sip_msg_parse(sl_view_make(text->str, text->len), framing, o, &msg);
+}
+
 static void
 test_sip_headers(void)
 {
@@ -169,13 +176,10 @@ test_sip_headers(void)
     o.max_headers = 10;
     /* Via, From, To, Call-ID, CSeq, Content-Length = 6 fields + 4 = 10 */
     g_autoptr(GString) ok = request(4, 1, 0);
-    g_assert_cmpint(sip_msg_parse(sl_view_make(ok->str, ok->len), SIP_FRAMING_DATAGRAM, &o, &msg),
-                    ==, SL_OK);
+    g_assert_cmpint(parse(ok, SIP_FRAMING_DATAGRAM, &o), ==, SL_OK);
     g_assert_cmpuint(msg.n_hdrs, ==, 10);
     g_autoptr(GString) over = request(5, 1, 0);
-    g_assert_cmpint(sip_msg_parse(sl_view_make(over->str, over->len), SIP_FRAMING_DATAGRAM, &o,
-                                  &msg),
-                    ==, SL_ERR_LIMIT);
+    g_assert_cmpint(parse(over, SIP_FRAMING_DATAGRAM, &o), ==, SL_ERR_LIMIT);
     g_assert_true(msg.flags & SIP_FLAG_HEADER_LIMIT);
     g_assert_cmpuint(msg.n_hdrs, ==, 10);
 }
@@ -187,14 +191,11 @@ test_sip_via(void)
     sip_parse_options_init(&o);
     o.max_via = 5;
     g_autoptr(GString) ok = request(0, 5, 0);
-    g_assert_cmpint(sip_msg_parse(sl_view_make(ok->str, ok->len), SIP_FRAMING_DATAGRAM, &o, &msg),
-                    ==, SL_OK);
+    g_assert_cmpint(parse(ok, SIP_FRAMING_DATAGRAM, &o), ==, SL_OK);
     g_assert_cmpuint(msg.n_via, ==, 5);
     g_assert_false(msg.flags & SIP_FLAG_VIA_LIMIT);
     g_autoptr(GString) over = request(0, 6, 0);
-    g_assert_cmpint(sip_msg_parse(sl_view_make(over->str, over->len), SIP_FRAMING_DATAGRAM, &o,
-                                  &msg),
-                    ==, SL_ERR_LIMIT);
+    g_assert_cmpint(parse(over, SIP_FRAMING_DATAGRAM, &o), ==, SL_ERR_LIMIT);
     g_assert_true(msg.flags & SIP_FLAG_VIA_LIMIT);
     g_assert_cmpuint(msg.n_via, ==, 5);
     g_assert_true(msg.has_via); /* the top one is still read */
@@ -221,13 +222,9 @@ test_sip_message_size(void)
     while (endless->len < 4096)
         g_string_append(endless, "X-Filler: aaaaaaaaaaaaaaaaaaaaaaaa\r\n");
     o.max_message = 8192;
-    g_assert_cmpint(sip_msg_parse(sl_view_make(endless->str, endless->len), SIP_FRAMING_STREAM,
-                                  &o, &msg),
-                    ==, SL_ERR_NEED_MORE);
+    g_assert_cmpint(parse(endless, SIP_FRAMING_STREAM, &o), ==, SL_ERR_NEED_MORE);
     o.max_message = 4096;
-    g_assert_cmpint(sip_msg_parse(sl_view_make(endless->str, endless->len), SIP_FRAMING_STREAM,
-                                  &o, &msg),
-                    ==, SL_ERR_LIMIT);
+    g_assert_cmpint(parse(endless, SIP_FRAMING_STREAM, &o), ==, SL_ERR_LIMIT);
 }
 
 /* A body of @depth nested multipart/mixed levels around an SDP part. */
@@ -264,32 +261,23 @@ test_multipart_depth(void)
     o.max_multipart_depth = 3;
     SlView sdp;
     g_autoptr(GString) ok = nested(3);
-    g_assert_cmpint(sip_msg_parse(sl_view_make(ok->str, ok->len), SIP_FRAMING_DATAGRAM, &o, &msg),
-                    ==, SL_OK);
+    g_assert_cmpint(parse(ok, SIP_FRAMING_DATAGRAM, &o), ==, SL_OK);
     g_assert_cmpuint(msg.max_multipart_depth, ==, 3);
     g_assert_true(sip_msg_find_sdp(&msg, msg.max_multipart_depth, &sdp));
     g_assert_true(sl_view_has_prefix(sdp, "v=0"));
     g_autoptr(GString) over = nested(4);
-    g_assert_cmpint(sip_msg_parse(sl_view_make(over->str, over->len), SIP_FRAMING_DATAGRAM, &o,
-                                  &msg),
-                    ==, SL_ERR_LIMIT);
+    g_assert_cmpint(parse(over, SIP_FRAMING_DATAGRAM, &o), ==, SL_ERR_LIMIT);
     g_assert_true(msg.flags & SIP_FLAG_MULTIPART_LIMIT);
     g_assert_false(sip_msg_find_sdp(&msg, msg.max_multipart_depth, &sdp));
     /* depth 1: one multipart level, none inside it */
     o.max_multipart_depth = 1;
     g_autoptr(GString) one = nested(1);
-    g_assert_cmpint(sip_msg_parse(sl_view_make(one->str, one->len), SIP_FRAMING_DATAGRAM, &o,
-                                  &msg),
-                    ==, SL_OK);
+    g_assert_cmpint(parse(one, SIP_FRAMING_DATAGRAM, &o), ==, SL_OK);
     g_autoptr(GString) two = nested(2);
-    g_assert_cmpint(sip_msg_parse(sl_view_make(two->str, two->len), SIP_FRAMING_DATAGRAM, &o,
-                                  &msg),
-                    ==, SL_ERR_LIMIT);
+    g_assert_cmpint(parse(two, SIP_FRAMING_DATAGRAM, &o), ==, SL_ERR_LIMIT);
     /* 0, as options filled field by field leave it, is the default */
     o.max_multipart_depth = 0;
-    g_assert_cmpint(sip_msg_parse(sl_view_make(over->str, over->len), SIP_FRAMING_DATAGRAM, &o,
-                                  &msg),
-                    ==, SL_OK);
+    g_assert_cmpint(parse(over, SIP_FRAMING_DATAGRAM, &o), ==, SL_OK);
 }
 
 /* The dissector counts each bound apart. */
