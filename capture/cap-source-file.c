@@ -25,7 +25,8 @@ typedef struct {
     bool micro;    /* microsecond timestamps (else nanoseconds) */
     int fd;        /* fileno(fp), read with pread() at @off */
     uint32_t snapshot; /* pcap_snapshot(): longer records are cut to it */
-    uint8_t *buf;  /* FAST_BUF bytes; [pos, len) not yet consumed */
+    uint8_t *buf;  /* @cap bytes; [pos, len) not yet consumed */
+    size_t cap;    /* the file's size at open, within [FAST_MIN, FAST_BUF] */
     size_t pos, len;
     uint64_t off;  /* file offset of buf[len] */
     uint64_t consumed; /* file offset of buf[pos] */
@@ -36,6 +37,7 @@ typedef struct {
  * buffer, so a frame's data stays valid until the next call (as libpcap's
  * does). The buffer holds a whole record of the largest allowed length. */
 #define FAST_BUF (1024u * 1024u)
+#define FAST_MIN (4u * 1024u) /* a small file gets a small buffer */
 #define FAST_READ (256u * 1024u) /* bytes per read(): stays in the cache */
 #define FAST_MAX_CAPLEN 262144u  /* libpcap's maximum for these link types */
 
@@ -121,8 +123,15 @@ fast_fill(FileSource *fs, size_t need)
         fs->len -= fs->pos;
         fs->pos = 0;
     }
+    if (need > fs->cap || (fs->off >= fs->cap && fs->cap < FAST_BUF)) {
+        /* a record longer than the file was at open, or a file that grew
+         * while read: the buffer grows, up to its largest size */
+        size_t cap = MIN((size_t)FAST_BUF, MAX(need, fs->cap * 2));
+        fs->buf = g_realloc(fs->buf, cap);
+        fs->cap = cap;
+    }
     while (fs->len < need && !fs->eof) {
-        size_t want = MIN(FAST_BUF - fs->len, MAX(FAST_READ, need - fs->len));
+        size_t want = MIN(fs->cap - fs->len, MAX(FAST_READ, need - fs->len));
         ssize_t n = pread(fs->fd, fs->buf + fs->len, want, (off_t)fs->off);
         if (n < 0 && errno == EINTR)
             continue;
@@ -257,7 +266,10 @@ fast_setup(FileSource *fs)
     fs->swapped = swapped;
     fs->micro = magic == 0xa1b2c3d4u || magic == 0xd4c3b2a1u;
     fs->fd = fd;
-    fs->buf = g_malloc(FAST_BUF);
+    /* the whole file, plus a little for one that grows, when it fits */
+    uint64_t size = (uint64_t)st.st_size;
+    fs->cap = size >= FAST_BUF ? FAST_BUF : MAX((size_t)FAST_MIN, (size_t)size + FAST_MIN);
+    fs->buf = g_malloc(fs->cap);
     fs->off = fs->consumed = sizeof hdr;
     fs->fast = true;
 }

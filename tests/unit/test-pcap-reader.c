@@ -312,6 +312,56 @@ test_cut_while_reading(void)
     g_byte_array_unref(b);
 }
 
+/* A small file grows while it is read (a capture still being written):
+ * every record appended is read, whole, including one longer than the
+ * file was when it was opened (the reader's buffer is sized to the file
+ * and grows with it). */
+static void
+test_grow_while_reading(void)
+{
+    FileKind k = { false, false, 65535, 1 };
+    g_autoptr(GRand) r = g_rand_new_with_seed(13);
+    GByteArray *b = g_byte_array_new();
+    header(b, &k);
+    for (uint32_t i = 0; i < 2; i++)
+        record(b, &k, 1700000000u, i * 20000u, 172, 172, r);
+    size_t small = b->len;
+    char *path = write_tmp(b, small);
+    GError *error = NULL;
+    g_autoptr(CapSource) src = cap_source_open_file(path, &error);
+    g_assert_no_error(error);
+    CapFrame f;
+    g_assert_cmpint(cap_source_next(src, &f, &error), ==, CAP_READ_FRAME);
+    /* appended: many short records, one long, more short ones */
+    for (uint32_t i = 0; i < 3000; i++)
+        record(b, &k, 1700000001u + i / 50, (i % 50) * 20000u, 172, 172, r);
+    record(b, &k, 1700000100u, 0, 60000, 60000, r);
+    for (uint32_t i = 0; i < 100; i++)
+        record(b, &k, 1700000101u, i, 90, 90, r);
+    FILE *fp = fopen(path, "ab");
+    g_assert_nonnull(fp);
+    g_assert_cmpuint(fwrite(b->data + small, 1, b->len - small, fp), ==, b->len - small);
+    g_assert_cmpint(fclose(fp), ==, 0);
+    CapReadResult res;
+    uint64_t n = 1;
+    size_t at = 24 + 16 + 172; /* the second record's header */
+    while ((res = cap_source_next(src, &f, &error)) == CAP_READ_FRAME) {
+        n++;
+        uint32_t caplen;
+        memcpy(&caplen, b->data + at + 8, 4);
+        g_assert_cmpuint(f.cap_len, ==, caplen);
+        g_assert_true(memcmp(f.data, b->data + at + 16, caplen) == 0);
+        at += 16 + caplen;
+    }
+    g_assert_cmpint(res, ==, CAP_READ_END);
+    g_assert_no_error(error);
+    g_assert_cmpuint(n, ==, 2 + 3000 + 1 + 100);
+    g_assert_cmpuint(at, ==, b->len);
+    g_unlink(path);
+    g_free(path);
+    g_byte_array_unref(b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -331,5 +381,6 @@ main(int argc, char **argv)
     }
     g_test_add_func("/pcap-reader/record-too-long", test_record_too_long);
     g_test_add_func("/pcap-reader/cut-while-reading", test_cut_while_reading);
+    g_test_add_func("/pcap-reader/grow-while-reading", test_grow_while_reading);
     return g_test_run();
 }
