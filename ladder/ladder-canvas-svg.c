@@ -11,6 +11,7 @@
 #include "ladder-canvas.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct {
@@ -47,6 +48,15 @@ svg_escape(GString *out, const char *s)
     const char *p = s;
     const char *end = s + strlen(s);
     while (p < end) {
+        /* a run of printable ASCII that needs no escaping goes in at once */
+        const char *run = p;
+        while (p < end && *p >= 0x20 && *p < 0x7f && *p != '&' && *p != '<' && *p != '>' &&
+               *p != '"' && *p != '\'')
+            p++;
+        if (p > run)
+            g_string_append_len(out, run, p - run);
+        if (p == end)
+            break;
         gunichar ch = g_utf8_get_char_validated(p, end - p);
         if (ch == (gunichar)-1 || ch == (gunichar)-2) {
             g_string_append(out, "\xEF\xBF\xBD"); /* U+FFFD */
@@ -74,31 +84,56 @@ svg_escape(GString *out, const char *s)
 }
 
 /* Appends @v compactly and locale-independently: at most two decimals,
- * no trailing zeros ("12", "12.5", "-0.25"); NaN and infinities give 0. */
+ * no trailing zeros ("12", "12.5", "-0.25"); NaN and infinities give 0.
+ * The digits are those of "%.2f": worked out in integers, unless @v lies
+ * so near half a hundredth that only printf's exact rounding can tell. */
 static void
 svg_num(GString *out, double v)
 {
     if (!isfinite(v))
         v = 0;
     v = CLAMP(v, -SVG_NUM_MAX, SVG_NUM_MAX);
-    char buf[G_ASCII_DTOSTR_BUF_SIZE];
-    g_ascii_formatd(buf, sizeof buf, "%.2f", v);
-    char *dot = strchr(buf, '.');
-    if (dot != NULL) {
-        char *end = buf + strlen(buf);
-        while (end > dot + 1 && end[-1] == '0')
-            end--;
-        if (end == dot + 1)
-            end = dot;
-        *end = '\0';
+    double x = fabs(v) * 100, fl = floor(x), frac = x - fl;
+    if (fabs(frac - 0.5) < 1e-3) {
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+        g_ascii_formatd(buf, sizeof buf, "%.2f", v);
+        char *dot = strchr(buf, '.');
+        if (dot != NULL) {
+            char *end = buf + strlen(buf);
+            while (end > dot + 1 && end[-1] == '0')
+                end--;
+            if (end == dot + 1)
+                end = dot;
+            *end = '\0';
+        }
+        g_string_append(out, strcmp(buf, "-0") == 0 ? "0" : buf);
+        return;
     }
-    g_string_append(out, strcmp(buf, "-0") == 0 ? "0" : buf);
+    uint64_t h = (uint64_t)fl + (frac > 0.5); /* hundredths, at most 1e11 */
+    char buf[24], *e = buf + sizeof buf, *p = e;
+    unsigned cents = (unsigned)(h % 100);
+    uint64_t whole = h / 100;
+    if (cents != 0) {
+        if (cents % 10 != 0)
+            *--p = (char)('0' + cents % 10);
+        *--p = (char)('0' + cents / 10);
+        *--p = '.';
+    }
+    do {
+        *--p = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole != 0);
+    if (v < 0 && h != 0)
+        *--p = '-';
+    g_string_append_len(out, p, e - p);
 }
 
 static void
 svg_attr_num(GString *out, const char *name, double v)
 {
-    g_string_append_printf(out, " %s=\"", name);
+    g_string_append_c(out, ' ');
+    g_string_append(out, name);
+    g_string_append(out, "=\"");
     svg_num(out, v);
     g_string_append_c(out, '"');
 }
@@ -106,7 +141,9 @@ svg_attr_num(GString *out, const char *name, double v)
 static void
 svg_attr_str(GString *out, const char *name, const char *value)
 {
-    g_string_append_printf(out, " %s=\"", name);
+    g_string_append_c(out, ' ');
+    g_string_append(out, name);
+    g_string_append(out, "=\"");
     svg_escape(out, value);
     g_string_append_c(out, '"');
 }
@@ -125,8 +162,18 @@ svg_channel(double v)
 static void
 svg_attr_color(GString *out, const char *name, const char *opacity, const LadderColor *c)
 {
-    g_string_append_printf(out, " %s=\"#%02x%02x%02x\"", name, svg_channel(c->r),
-                           svg_channel(c->g), svg_channel(c->b));
+    static const char hex[] = "0123456789abcdef";
+    guint ch[3] = { svg_channel(c->r), svg_channel(c->g), svg_channel(c->b) };
+    char rgb[8] = { '#' };
+    for (int i = 0; i < 3; i++) {
+        rgb[1 + 2 * i] = hex[ch[i] >> 4];
+        rgb[2 + 2 * i] = hex[ch[i] & 15];
+    }
+    g_string_append_c(out, ' ');
+    g_string_append(out, name);
+    g_string_append(out, "=\"");
+    g_string_append_len(out, rgb, 7);
+    g_string_append_c(out, '"');
     double a = isfinite(c->a) ? CLAMP(c->a, 0.0, 1.0) : 1.0;
     if (a < 1)
         svg_attr_num(out, opacity, a);

@@ -5,6 +5,7 @@
 #include <cairo.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <math.h>
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <string.h>
@@ -255,6 +256,66 @@ test_svg_numbers(void)
     g_assert_cmpstr(probe, ==, "1,5"); /* the locale really uses a comma */
     check_svg_numbers();
     setlocale(LC_NUMERIC, saved);
+}
+
+/* The reference for every number the SVG canvas writes: "%.2f", trailing
+ * zeros and a trailing point dropped, "-0" written "0". */
+static void
+reference_num(GString *out, double v)
+{
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    g_ascii_formatd(buf, sizeof buf, "%.2f", v);
+    char *dot = strchr(buf, '.');
+    char *end = buf + strlen(buf);
+    while (end > dot + 1 && end[-1] == '0')
+        end--;
+    if (end == dot + 1)
+        end = dot;
+    *end = '\0';
+    g_string_append(out, strcmp(buf, "-0") == 0 ? "0" : buf);
+}
+
+/* Numbers are written as printf's "%.2f" would write them, ties and
+ * values a hair from a tie included, over random values of every size. */
+static void
+test_svg_numbers_as_printf(void)
+{
+    static const double edges[] = {
+        0, -0.0, 0.125, -0.125, 0.375, 0.005, 0.015, 1.005, 2.675, 1.115, -2.675, 0.994999,
+        0.995, 0.9950001, 9.995, 99.995, 0.004999999, -0.004999999, -0.005, 1e9, -1e9,
+        999999999.995, 999999999.994, 123456789.125, 0.1, 0.2, 0.3, 1.1, 10.1, 100.01,
+    };
+    g_autoptr(GRand) r = g_rand_new_with_seed(42);
+    GArray *vals = g_array_new(FALSE, FALSE, sizeof(double));
+    g_array_append_vals(vals, edges, G_N_ELEMENTS(edges));
+    for (int i = 0; i < 20000; i++) {
+        double scale = pow(10, g_rand_int_range(r, -3, 10));
+        double v = g_rand_double_range(r, -1, 1) * scale;
+        if (i % 4 == 0) /* an exact multiple of a thousandth: ties */
+            v = (double)g_rand_int_range(r, -2000000, 2000000) / 1000;
+        if (i % 4 == 1) /* a sixteenth: exact in binary, ties at .x25 and .x75 */
+            v = (double)g_rand_int_range(r, -2000000, 2000000) / 16;
+        g_array_append_val(vals, v);
+    }
+    guint n = vals->len / 2;
+    LadderCanvas *c = ladder_canvas_svg_new(10, 10, NULL, NULL);
+    c->funcs->polygon(c, (const double *)vals->data, n, &red);
+    g_autofree char *doc = ladder_canvas_svg_finish(c);
+    GString *want = g_string_new("<polygon points=\"");
+    for (guint i = 0; i < n; i++) {
+        if (i > 0)
+            g_string_append_c(want, ' ');
+        reference_num(want, g_array_index(vals, double, 2 * i));
+        g_string_append_c(want, ',');
+        reference_num(want, g_array_index(vals, double, 2 * i + 1));
+    }
+    g_string_append_c(want, '"');
+    const char *got = strstr(doc, "<polygon points=\"");
+    g_assert_nonnull(got);
+    g_autofree char *head = g_strndup(got, want->len);
+    g_assert_cmpstr(head, ==, want->str);
+    g_string_free(want, TRUE);
+    g_array_unref(vals);
 }
 
 /* ------------------------------------------------------------ cairo */
@@ -553,6 +614,7 @@ main(int argc, char **argv)
     g_test_add_func("/ladder-canvas/svg/structure", test_svg_structure);
     g_test_add_func("/ladder-canvas/svg/unbalanced", test_svg_unbalanced);
     g_test_add_func("/ladder-canvas/svg/numbers", test_svg_numbers);
+    g_test_add_func("/ladder-canvas/svg/numbers-as-printf", test_svg_numbers_as_printf);
     g_test_add_func("/ladder-canvas/cairo/shapes", test_cairo_shapes);
     g_test_add_func("/ladder-canvas/cairo/text", test_cairo_text);
     g_test_add_func("/ladder-canvas/export/format-names", test_format_names);
