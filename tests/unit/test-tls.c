@@ -101,7 +101,6 @@ static void
 on_found(const SipFound *f, gpointer user)
 {
     Sink *s = user;
-    g_autofree char *line = NULL;
     SlView v = f->msg->raw, first;
     if (!sl_view_line(&v, &first, NULL))
         first = f->msg->raw;
@@ -216,12 +215,13 @@ test_websocket(void)
     /* client: masked, fragmented in three with a ping between, then a
      * whole masked message in the same segment */
     g_autoptr(GByteArray) c = g_byte_array_new();
-    size_t n = strlen(MSG_OPTIONS);
-    ws_put(c, false, 1, true, MSG_OPTIONS, 20);
+    const char *msg = MSG_OPTIONS;
+    size_t n = strlen(msg);
+    ws_put(c, false, 1, true, msg, 20);
     ws_put(c, true, 9, true, "ping", 4);
-    ws_put(c, false, 0, true, MSG_OPTIONS + 20, 30);
-    ws_put(c, true, 0, true, MSG_OPTIONS + 50, n - 50);
-    ws_put(c, true, 1, true, MSG_OPTIONS, n);
+    ws_put(c, false, 0, true, msg + 20, 30);
+    ws_put(c, true, 0, true, msg + 50, n - 50);
+    ws_put(c, true, 1, true, msg, n);
     /* sent in pieces of 7 bytes: frames cross segments */
     for (size_t off = 0; off < c->len; off += 7)
         wire_send(&w, 0, c->data + off, MIN(7, c->len - off));
