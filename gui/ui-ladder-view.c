@@ -56,11 +56,24 @@ configure_adj(GtkAdjustment *adj, double page, double content)
                              upper, 20, page * 0.9, page);
 }
 
+/* Whether the view or a widget around it is being destroyed: then the
+ * scroll bars that share its adjustments may be gone already. */
+static gboolean
+view_going(UiLadderView *v)
+{
+    for (GtkWidget *w = GTK_WIDGET(v); w; w = gtk_widget_get_parent(w))
+        if (gtk_widget_in_destruction(w))
+            return TRUE;
+    return FALSE;
+}
+
 /* The adjustments after a change of layout, zoom or allocation. */
 static void
 update_size(UiLadderView *v)
 {
     GtkWidget *w = GTK_WIDGET(v);
+    if (view_going(v))
+        return;
     double cw = v->layout ? v->layout->width * v->zoom : 0;
     double ch = v->layout ? v->layout->height * v->zoom : 0;
     configure_adj(v->hadj, gtk_widget_get_allocated_width(w), cw);

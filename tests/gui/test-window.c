@@ -144,6 +144,25 @@ test_sample(gconstpointer data)
     g_unlink(svg_path);
 }
 
+/* A window closed with a capture loaded and its ladder scrolled: the
+ * capture lets go of its calls while the scroll bars around the ladder
+ * are being destroyed, and nothing may touch them then (criticals are
+ * fatal here). */
+static void
+test_close_loaded(void)
+{
+    g_autofree char *path = gui_test_sample_path("flow1-direct.pcap");
+    UiWindow *w = gui_test_new_window(app);
+    UiCapture *c = gui_test_open_and_wait(w, path);
+    UiLadderView *v = ui_capture_get_ladder_view(c);
+    g_assert_nonnull(ui_ladder_view_get_layout(v));
+    ui_ladder_view_step(v, 1 << 30);
+    gui_test_wait_until(gui_test_no_pending_events, NULL);
+    g_object_unref(c);
+    gtk_widget_destroy(GTK_WIDGET(w));
+    gui_test_wait_until(gui_test_no_pending_events, NULL);
+}
+
 static void
 test_truncated(void)
 {
@@ -356,6 +375,7 @@ main(int argc, char **argv)
         g_test_add_data_func(name, &samples[i], test_sample);
     }
     g_test_add_func("/gui/truncated", test_truncated);
+    g_test_add_func("/gui/close-loaded", test_close_loaded);
     g_test_add_func("/gui/not-a-capture", test_not_a_capture);
     g_test_add_func("/gui/tls-keylog", test_tls_keylog);
     g_test_add_func("/gui/save-pcap", test_save_pcap);
