@@ -144,18 +144,23 @@ ladder_text_clean(const char *s, gssize len, guint max)
     if (!s)
         return g_strdup("");
     g_autofree char *valid = g_utf8_make_valid(s, len);
-    GString *out = g_string_new(NULL);
+    size_t vlen = strlen(valid);
+    GString *out = g_string_sized_new(MIN(vlen, (size_t)max * 4) + 4);
     guint n = 0;
-    for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
+    for (const char *p = valid; *p; n++) {
         if (n == max) {
             g_string_append(out, "…");
             break;
         }
-        if (c < 0x20 || c == 0x7f)
-            c = ' ';
-        g_string_append_unichar(out, c);
-        n++;
+        unsigned char b = (unsigned char)*p;
+        if (b < 0x80) { /* ASCII: controls become spaces */
+            g_string_append_c(out, b < 0x20 || b == 0x7f ? ' ' : (char)b);
+            p++;
+        } else { /* one character, already valid UTF-8: copied as it is */
+            const char *next = g_utf8_next_char(p);
+            g_string_append_len(out, p, next - p);
+            p = next;
+        }
     }
     return g_string_free(out, FALSE);
 }

@@ -12,6 +12,7 @@
 
 #include "corr.h"
 #include "ladder.h"
+#include "ladder-private.h"
 #include "sip-msg.h"
 
 #define CRLF "\r\n"
@@ -428,12 +429,72 @@ test_clean_text(void)
     done();
 }
 
+/* The label cleaner against a plain character-by-character reference:
+ * valid UTF-8 (bad bytes U+FFFD), ASCII controls and DEL as spaces, at
+ * most @max characters then an ellipsis; over random bytes and a few
+ * cases written out. */
+static char *
+clean_reference(const char *s, gssize len, guint max)
+{
+    g_autofree char *valid = g_utf8_make_valid(s, len);
+    GString *out = g_string_new(NULL);
+    guint n = 0;
+    for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (n++ == max) {
+            g_string_append(out, "…");
+            break;
+        }
+        g_string_append_unichar(out, c < 0x20 || c == 0x7f ? ' ' : c);
+    }
+    return g_string_free(out, FALSE);
+}
+
+static void
+test_text_clean(void)
+{
+    static const struct {
+        const char *in;
+        guint max;
+        const char *want;
+    } cases[] = {
+        { "INVITE sip:bob@b.example SIP/2.0", 100, "INVITE sip:bob@b.example SIP/2.0" },
+        { "a\tb\r\nc\x7f", 100, "a b  c " },
+        { "abcdef", 3, "abc…" },
+        { "abc", 3, "abc" },
+        { "caf\xc3\xa9 \xe2\x82\xac", 6, "café €" },
+        { "caf\xc3\xa9 \xe2\x82\xac", 4, "café…" },
+        { "a\xff\xfe" "b", 100, "a\xef\xbf\xbd\xef\xbf\xbd" "b" },
+        { "", 5, "" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *got = ladder_text_clean(cases[i].in, -1, cases[i].max);
+        g_assert_cmpstr(got, ==, cases[i].want);
+    }
+    g_autofree char *none = ladder_text_clean(NULL, -1, 5);
+    g_assert_cmpstr(none, ==, "");
+    g_autoptr(GRand) r = g_rand_new_with_seed(5);
+    static const char alphabet[] = "ab <&\t\n\r\x01\x7f\x80\xbf\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xff";
+    for (int k = 0; k < 5000; k++) {
+        char buf[64];
+        gssize n = g_rand_int_range(r, 0, sizeof buf);
+        for (gssize j = 0; j < n; j++)
+            buf[j] = alphabet[g_rand_int_range(r, 0, sizeof alphabet - 1)];
+        guint max = (guint)g_rand_int_range(r, 0, 70);
+        g_autofree char *got = ladder_text_clean(buf, n, max);
+        g_autofree char *want = clean_reference(buf, n, max);
+        g_assert_cmpstr(got, ==, want);
+        g_assert_true(g_utf8_validate(got, -1, NULL));
+    }
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_set_nonfatal_assertions();
     g_test_add_func("/ladder/columns", test_columns);
+    g_test_add_func("/ladder/text-clean", test_text_clean);
     g_test_add_func("/ladder/arrows", test_arrows);
     g_test_add_func("/ladder/hops", test_hops);
     g_test_add_func("/ladder/rows-and-gap", test_rows_and_gap);
