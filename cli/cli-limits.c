@@ -71,7 +71,12 @@ cli_limits(void)
 void
 cli_limits_record(const CorrLoad *l)
 {
-    const CorrLoadLimit *h = corr_load_limits(l);
+    cli_limits_record_hits(corr_load_limits(l));
+}
+
+void
+cli_limits_record_hits(const CorrLoadLimit *h)
+{
     for (unsigned i = 0; i < SL_LIMIT_COUNT; i++) {
         g_free(hit_files[i]);
         hits[i] = h[i];

@@ -2,7 +2,8 @@
  * endpoints, version, cipher suite, SNI and whether a key log decrypted
  * them (so the user knows which keys are missing), and with --messages
  * the SIP messages found, TLS ones decrypted. Reads through capture/ and
- * dissect/ alone: no correlation. */
+ * dissect/ alone: no correlation. The SIP and decoder limits (--limit)
+ * bound them as they bound the loader, and are reported the same way. */
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
@@ -14,6 +15,8 @@ typedef struct {
     guint64 count;
     const char *file;
     JsonBuilder *jb;
+    CorrLoadLimit hits[SL_LIMIT_COUNT]; /* files borrowed from argv */
+    uint64_t seen[SL_LIMIT_COUNT];      /* the current file's counters */
 } TlsCtx;
 
 static TlsKeyLog *keylog_global;
@@ -132,6 +135,28 @@ on_packet(const CapPacket *pkt, gpointer user)
     sip_dissector_packet(pkt, user);
 }
 
+/* A limit whose counter moved: a warning the first time (file and frame),
+ * counted for the summary at the end. */
+static void
+check_limits(TlsCtx *ctx, const SipDissector *sip, const CapDecoder *dec, uint64_t frame)
+{
+    uint64_t now[SL_LIMIT_COUNT];
+    corr_load_stage_counters(sip, dec, now);
+    for (unsigned i = 0; i < SL_LIMIT_COUNT; i++) {
+        if (now[i] <= ctx->seen[i])
+            continue;
+        CorrLoadLimit *h = &ctx->hits[i];
+        if (h->count == 0) {
+            h->file = ctx->file;
+            h->frame = frame;
+            g_autofree char *text = corr_load_limit_text((SlLimitId)i, h, false);
+            g_printerr("sipladder-cli: warning: %s\n", text);
+        }
+        h->count += now[i] - ctx->seen[i];
+        ctx->seen[i] = now[i];
+    }
+}
+
 /* One file: CLI_EXIT_OK, or CLI_EXIT_INPUT when it could not be read to
  * its end (what was read is still listed). */
 static int
@@ -145,14 +170,21 @@ read_file(TlsCtx *ctx, const char *file, guint index)
     }
     src->id = index;
     ctx->file = file;
-    g_autoptr(SipDissector) sip = sip_dissector_new(NULL, on_message, ctx);
+    SipParseOptions sopts;
+    CapLimits climits;
+    corr_load_stage_options(cli_limits(), &sopts, &climits);
+    g_autoptr(SipDissector) sip = sip_dissector_new(&sopts, on_message, ctx);
     sip_dissector_set_tls_keylog(sip, keylog_global);
-    g_autoptr(CapDecoder) dec = cap_decoder_new(NULL, on_packet, sip);
+    g_autoptr(CapDecoder) dec = cap_decoder_new(&climits, on_packet, sip);
+    corr_load_stage_counters(sip, dec, ctx->seen);
     CapFrame frame;
     CapReadResult r;
-    while ((r = cap_source_next(src, &frame, &error)) == CAP_READ_FRAME)
+    while ((r = cap_source_next(src, &frame, &error)) == CAP_READ_FRAME) {
         cap_decoder_feed(dec, &frame, src->id);
+        check_limits(ctx, sip, dec, frame.frame);
+    }
     cap_decoder_finish(dec);
+    check_limits(ctx, sip, dec, src->frames);
     if (!ctx->messages)
         for (guint i = 0; i < sip_dissector_tls_count(sip); i++)
             print_session(ctx, sip_dissector_tls_info(sip, i));
@@ -181,6 +213,7 @@ cli_cmd_tls(int argc, char **argv)
     g_autoptr(GOptionContext) oc =
         g_option_context_new("FILE... - list TLS connections (encrypted SIP flows)");
     g_option_context_add_main_entries(oc, entries, NULL);
+    g_option_context_add_main_entries(oc, cli_limit_entries(), NULL);
     g_option_context_set_description(oc,
         "One line per TLS connection: file, first frame, time (UTC), client -> server,\n"
         "version, cipher suite, SNI, records each way, decrypted bytes each way and\n"
@@ -192,6 +225,11 @@ cli_cmd_tls(int argc, char **argv)
         g_printerr("sipladder-cli tls: %s\n", error->message);
         return CLI_EXIT_USAGE;
     }
+    int lst = cli_limits_check("tls");
+    if (lst != CLI_EXIT_OK)
+        return lst;
+    for (unsigned i = 0; i < SL_LIMIT_COUNT; i++)
+        ctx.hits[i].value = cli_limits()->value[i];
     if (files == NULL || files[0] == NULL) {
         g_printerr("sipladder-cli tls: no capture file given (see --help)\n");
         return CLI_EXIT_USAGE;
@@ -213,8 +251,16 @@ cli_cmd_tls(int argc, char **argv)
     for (guint i = 0; files[i]; i++)
         if (read_file(&ctx, files[i], i) != CLI_EXIT_OK)
             status = CLI_EXIT_INPUT;
+    for (unsigned i = 0; i < SL_LIMIT_COUNT; i++) {
+        if (ctx.hits[i].count == 0)
+            continue;
+        g_autofree char *text = corr_load_limit_text((SlLimitId)i, &ctx.hits[i], true);
+        g_printerr("sipladder-cli: warning: %s\n", text);
+    }
+    cli_limits_record_hits(ctx.hits);
     if (jb) {
         json_builder_end_array(jb);
+        cli_limits_json_add(jb);
         json_builder_end_object(jb);
         g_autoptr(JsonNode) node = json_builder_get_root(jb);
         g_autofree char *text = json_to_string(node, TRUE);

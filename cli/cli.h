@@ -91,6 +91,9 @@ int cli_limits_check(const char *cmd);
 const SlLimits *cli_limits(void);
 /* Keeps what @l says about the limits it hit (cli_load calls it). */
 void cli_limits_record(const CorrLoad *l);
+/* The same from SL_LIMIT_COUNT hits (a command that reads without the
+ * loader; the file names are copied). */
+void cli_limits_record_hits(const CorrLoadLimit *h);
 /* Adds "limits": [...] to the JSON object being built, when the last
  * load hit a limit (docs/json.md). */
 void cli_limits_json_add(JsonBuilder *b);

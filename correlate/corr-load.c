@@ -196,24 +196,47 @@ media_message(CorrLoad *l, const SipFound *f)
 
 /* The counters behind each limit now: the decoder's and the dissector's
  * are the current file's, the engine's cover the run. */
-static void
-read_counters(CorrLoad *l, uint64_t now[SL_LIMIT_COUNT])
+void
+corr_load_stage_counters(const SipDissector *sip, const CapDecoder *dec,
+                         uint64_t now[SL_LIMIT_COUNT])
 {
     memset(now, 0, sizeof(uint64_t) * SL_LIMIT_COUNT);
-    if (l->sip) {
-        const SipDissectStats *ss = sip_dissector_stats(l->sip);
+    if (sip) {
+        const SipDissectStats *ss = sip_dissector_stats(sip);
         now[SL_LIMIT_SIP_MESSAGE] = ss->too_large;
         now[SL_LIMIT_SIP_HEADERS] = ss->header_limit;
         now[SL_LIMIT_SIP_VIA] = ss->via_limit;
         now[SL_LIMIT_MULTIPART_DEPTH] = ss->multipart_limit;
     }
-    if (l->dec) {
-        const CapStats *cs = cap_decoder_stats(l->dec);
+    if (dec) {
+        const CapStats *cs = cap_decoder_stats(dec);
         now[SL_LIMIT_IP_FRAGMENTS] = cs->ip_frag_limit;
         now[SL_LIMIT_TCP_BUFFER] = cs->tcp_limit;
         now[SL_LIMIT_TCP_STREAMS] = cs->tcp_streams_evicted;
         now[SL_LIMIT_TCP_MEMORY] = cs->tcp_memory_limit;
     }
+}
+
+void
+corr_load_stage_options(const SlLimits *lim, SipParseOptions *sopts, CapLimits *climits)
+{
+    const uint64_t *v = lim->value;
+    sip_parse_options_init(sopts);
+    sopts->max_headers = (unsigned)v[SL_LIMIT_SIP_HEADERS];
+    sopts->max_message = (size_t)v[SL_LIMIT_SIP_MESSAGE];
+    sopts->max_via = (unsigned)v[SL_LIMIT_SIP_VIA];
+    sopts->max_multipart_depth = (unsigned)v[SL_LIMIT_MULTIPART_DEPTH];
+    cap_limits_init(climits);
+    climits->frag_max_bytes = (size_t)v[SL_LIMIT_IP_FRAGMENTS];
+    climits->tcp_max_buffer = (size_t)v[SL_LIMIT_TCP_BUFFER];
+    climits->tcp_max_streams = (size_t)v[SL_LIMIT_TCP_STREAMS];
+    climits->tcp_max_total = (size_t)v[SL_LIMIT_TCP_MEMORY];
+}
+
+static void
+read_counters(CorrLoad *l, uint64_t now[SL_LIMIT_COUNT])
+{
+    corr_load_stage_counters(l->sip, l->dec, now);
     if (l->cur && l->cur->table)
         now[SL_LIMIT_RTP_STREAMS] = rtp_stream_table_stats(l->cur->table)->streams_limit;
     if (l->opts.engine) {
@@ -386,23 +409,13 @@ read_source(CorrLoad *l, CapSource *src, const char *file, guint index)
     l->cur = f;
     l->warnings = l->suppressed = 0;
     g_hash_table_remove_all(l->sip_seen); /* SIP state is per capture, as in Wireshark */
-    const uint64_t *lim = l->limits.value;
     SipParseOptions sopts;
-    sip_parse_options_init(&sopts);
-    sopts.max_headers = (unsigned)lim[SL_LIMIT_SIP_HEADERS];
-    sopts.max_message = (size_t)lim[SL_LIMIT_SIP_MESSAGE];
-    sopts.max_via = (unsigned)lim[SL_LIMIT_SIP_VIA];
-    sopts.max_multipart_depth = (unsigned)lim[SL_LIMIT_MULTIPART_DEPTH];
+    CapLimits climits;
+    corr_load_stage_options(&l->limits, &sopts, &climits);
     g_autoptr(SipDissector) sip = sip_dissector_new(&sopts, on_message, l);
     if (l->opts.tls_keylog)
         sip_dissector_set_tls_keylog(sip, l->opts.tls_keylog);
     l->sip = sip;
-    CapLimits climits;
-    cap_limits_init(&climits);
-    climits.frag_max_bytes = (size_t)lim[SL_LIMIT_IP_FRAGMENTS];
-    climits.tcp_max_buffer = (size_t)lim[SL_LIMIT_TCP_BUFFER];
-    climits.tcp_max_streams = (size_t)lim[SL_LIMIT_TCP_STREAMS];
-    climits.tcp_max_total = (size_t)lim[SL_LIMIT_TCP_MEMORY];
     g_autoptr(CapDecoder) dec = cap_decoder_new(&climits, on_packet, l);
     l->dec = dec;
     read_counters(l, l->seen); /* the new file's counters start at 0 */

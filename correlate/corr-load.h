@@ -155,4 +155,12 @@ const CorrLoadLimit *corr_load_limits(const CorrLoad *l);
  * count at the end (@frame 0 and @count: the summary); caller owns. */
 char *corr_load_limit_text(SlLimitId id, const CorrLoadLimit *hit, bool summary);
 
+/* The bounds @lim sets on the SIP parser and on the frame decoder (for a
+ * reader that builds its own, as `sipladder-cli tls` does). */
+void corr_load_stage_options(const SlLimits *lim, SipParseOptions *sopts, CapLimits *climits);
+/* The counters behind the SIP and decoder limits of @sip and @dec (either
+ * may be NULL), indexed by SlLimitId; the other entries are 0. */
+void corr_load_stage_counters(const SipDissector *sip, const CapDecoder *dec,
+                              uint64_t now[SL_LIMIT_COUNT]);
+
 G_END_DECLS

@@ -164,5 +164,20 @@ e = limit_entry(doc, "ip-fragments")
 check(e and e["count"] > 4 * count - 1024 * 1024 // 1480 - 10,
       "frags: %s incomplete datagrams dropped at the bound" % (e and e["count"]))
 
+# 6. The same two through `tls`, which reads without the loader: its
+# decoder and SIP parser take the same limits and report them the same way
+count = n(2000)
+doc, r = bounded("tcp", count, ["--limit", "sip-message=64K", "--limit", "tcp-buffer=128K"],
+                 "tls", 32 * MiB + 4 * 128 * 1024, "sip-message")
+e = limit_entry(doc, "sip-message")
+check(doc is not None and doc.get("tls_sessions") == [] and e and e["count"] > 0,
+      "tls tcp: no TLS session, sip-message hit %s times" % (e and e["count"]))
+count = n(10000)
+doc, r = bounded("frags", count, ["--limit", "ip-fragments=1M"], "tls",
+                 32 * MiB + 4 * MiB, "ip-fragments")
+e = limit_entry(doc, "ip-fragments")
+check(e and e["count"] > 4 * count - 1024 * 1024 // 1480 - 10,
+      "tls frags: %s incomplete datagrams dropped at the bound" % (e and e["count"]))
+
 print("1..%d" % len(results))
 sys.exit(0 if all(ok for ok, _ in results) else 1)
