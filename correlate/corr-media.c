@@ -313,7 +313,9 @@ series_packet(CorrMediaCollector *c, RtpStream *s, const CapPacket *pkt)
         /* the packets of that second; before the stream's first packet,
          * only this one (they count in second 0 each on their own) */
         se->cur_from = rel > 0 ? s->first_ts + (SlTime)sec * SL_TIME_SECOND : pkt->ts;
-        se->cur_to = rel > 0 ? se->cur_from + SL_TIME_SECOND : pkt->ts + 1;
+        /* saturated: a capture's clock may stand at the largest SlTime */
+        SlTime span = rel > 0 ? SL_TIME_SECOND : 1;
+        se->cur_to = se->cur_from <= G_MAXINT64 - span ? se->cur_from + span : G_MAXINT64;
     }
     se->cur.packets++;
     se->cur.lost += (uint32_t)(s->quality.lost - se->lost_seen);
