@@ -190,13 +190,19 @@ ui_capture_dialog_get_spec(UiCaptureDialog *d)
 {
     if (!gtk_widget_get_sensitive(d->start_button))
         return NULL;
-    guint keep = d->app ? ui_app_get_prefs(d->app)->keep_calls : UI_LIVE_KEEP_CALLS;
-    if (hep_chosen(d))
-        return ui_live_spec_new(UI_LIVE_HEP, gtk_entry_get_text(GTK_ENTRY(d->hep_entry)), NULL,
+    const UiPrefs *p = d->app ? ui_app_get_prefs(d->app) : NULL;
+    guint keep = p ? p->keep_calls : UI_LIVE_KEEP_CALLS;
+    UiLiveSpec *spec;
+    if (hep_chosen(d)) {
+        spec = ui_live_spec_new(UI_LIVE_HEP, gtk_entry_get_text(GTK_ENTRY(d->hep_entry)), NULL,
                                 keep);
-    g_autofree char *iface = selected_iface(d);
-    return ui_live_spec_new(UI_LIVE_INTERFACE, iface,
-                            gtk_entry_get_text(GTK_ENTRY(d->filter_entry)), keep);
+    } else {
+        g_autofree char *iface = selected_iface(d);
+        spec = ui_live_spec_new(UI_LIVE_INTERFACE, iface,
+                                gtk_entry_get_text(GTK_ENTRY(d->filter_entry)), keep);
+    }
+    spec->file_limit = (uint64_t)(p ? p->capture_file_mib : UI_LIVE_FILE_MIB) << 20;
+    return spec;
 }
 
 gboolean

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 #define UI_TYPE_CAPTURE_DIALOG (ui_capture_dialog_get_type())
 G_DECLARE_FINAL_TYPE(UiCaptureDialog, ui_capture_dialog, UI, CAPTURE_DIALOG, GtkDialog)
 
-/* Belongs to @app (its preferences give keep_calls); lists the
+/* Belongs to @app (its preferences give keep_calls and
+ * capture_file_mib); lists the
  * interfaces on a worker thread. */
 GtkWidget *ui_capture_dialog_new(UiApp *app, GtkWindow *parent);
 

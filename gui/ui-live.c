@@ -20,7 +20,9 @@ ui_live_spec_new(UiLiveKind kind, const char *name, const char *filter, guint ke
 UiLiveSpec *
 ui_live_spec_copy(const UiLiveSpec *s)
 {
-    return ui_live_spec_new(s->kind, s->name, s->filter, s->keep_calls);
+    UiLiveSpec *c = ui_live_spec_new(s->kind, s->name, s->filter, s->keep_calls);
+    c->file_limit = s->file_limit;
+    return c;
 }
 
 void
@@ -135,6 +137,17 @@ ui_live_stats_format(const char *title, const UiLiveStats *st)
     if (st->evicted)
         g_string_append_printf(s, " · %u finished %s evicted (at most %u kept)", st->evicted,
                                plural(st->evicted, "call", "calls"), st->keep_calls);
+    if (st->file_failed) {
+        g_string_append_printf(s, " · the capture file could not be written: %" G_GUINT64_FORMAT
+                               " %s saved", st->saved_frames,
+                               plural(st->saved_frames, "packet", "packets"));
+    } else if (st->file_full) {
+        g_autofree char *size = g_format_size_full(st->file_limit, G_FORMAT_SIZE_IEC_UNITS);
+        g_string_append_printf(s, " · the capture file is full (%s): the first %" G_GUINT64_FORMAT
+                               " %s saved",
+                               size, st->saved_frames,
+                               plural(st->saved_frames, "packet", "packets"));
+    }
     if (!st->running)
         g_string_append(s, " · stopped");
     return g_string_free(s, FALSE);

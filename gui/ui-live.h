@@ -14,6 +14,9 @@ G_BEGIN_DECLS
 
 /* Finished calls a capture keeps in memory by default (UiPrefs.keep_calls). */
 #define UI_LIVE_KEEP_CALLS 10000
+/* The capture file's bound by default, in MiB (UiPrefs.capture_file_mib). */
+#define UI_LIVE_FILE_MIB 2048
+#define UI_LIVE_FILE_MIB_MAX (1u << 24) /* 16 TiB: the largest bound one can set */
 
 typedef enum {
     UI_LIVE_INTERFACE, /* an interface, through the capture helper */
@@ -25,6 +28,8 @@ typedef struct {
     char *name;        /* the interface, or "ip:port" to listen on */
     char *filter;      /* interfaces: a BPF capture filter, NULL for none */
     guint keep_calls;  /* finished calls kept in memory; 0: all */
+    uint64_t file_limit; /* bytes the capture file may grow to; 0: no bound.
+                          * Frames past it are analysed but not written */
 } UiLiveSpec;
 
 /* Caller owns the result (ui_live_spec_free); an empty @filter is none. */
@@ -68,12 +73,17 @@ typedef struct {
                              * by sipladder (its queue was full) */
     guint evicted;          /* finished calls evicted from memory */
     guint keep_calls;       /* the bound that evicted them (0: none) */
+    uint64_t file_limit;    /* the capture file's bound (0: none) */
+    bool file_full;         /* ... was reached: later frames are not saved */
+    bool file_failed;       /* writing the capture file failed (disk full): it
+                             * keeps the saved_frames flushed before */
 } UiLiveStats;
 
 /* The capture tab's status line (caller owns), e.g. "Capturing on lo: 12
  * packets · kernel: 14 received, 0 dropped" or "HEP 0.0.0.0:9060: 40
  * packets · 1 malformed HEP packet dropped · 3 finished calls evicted
- * (at most 1000 kept) · stopped". */
+ * (at most 1000 kept) · stopped"; a capture file that is full or could
+ * not be written is said too. */
 char *ui_live_stats_format(const char *title, const UiLiveStats *st);
 
 G_END_DECLS

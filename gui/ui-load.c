@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "corr-media.h"
 #include "status.h"
@@ -50,8 +51,10 @@ struct UiLoad {
     uint64_t evicted_at;   /* worker: frames analysed at the last eviction */
     pcap_t *dead;          /* worker: the capture file being written */
     pcap_dumper_t *dumper;
-    bool pcap_failed;
+    bool pcap_failed;      /* it could not be opened or written: no more */
+    bool file_full;        /* it reached UiLiveSpec.file_limit: no more */
     uint64_t written;      /* frames written to it */
+    uint64_t file_bytes;   /* its size once what is written is flushed */
 };
 
 static UiLoad *
@@ -435,20 +438,76 @@ live_evict(UiLoad *l, uint64_t frames)
     g_mutex_unlock(&l->lock);
 }
 
+/* "it keeps the first 3 packets" (caller owns). */
+static char *
+keeps_text(uint64_t n)
+{
+    if (n == 0)
+        return g_strdup("it keeps no packet");
+    if (n == 1)
+        return g_strdup("it keeps the first packet");
+    return g_strdup_printf("it keeps the first %" G_GUINT64_FORMAT " packets", n);
+}
+
+/* Worker: writing the capture file failed (a full disk, most likely). It
+ * is cut back to what the last good flush held, which Save still copies,
+ * and written no more; the warning and the status line say so. */
+static void
+live_file_failed(UiLoad *l, int err)
+{
+    g_mutex_lock(&l->lock);
+    uint64_t keep = l->stats.saved_bytes, kept = l->stats.saved_frames;
+    l->stats.file_failed = true;
+    g_mutex_unlock(&l->lock);
+    pcap_dump_close(l->dumper); /* its last flush may fail too: cut after it */
+    l->dumper = NULL;
+    l->pcap_failed = true;
+    if (truncate(l->path, (off_t)keep) != 0 && errno != EINVAL)
+        g_debug("%s: cannot cut back to %" G_GUINT64_FORMAT " bytes", l->path, keep);
+    g_autofree char *keeps = keeps_text(kept);
+    g_autofree char *text = g_strdup_printf(
+        "Cannot write the capture file %s: %s; %s, later ones are analysed but cannot be saved",
+        l->path, g_strerror(err ? err : EIO), keeps);
+    post_warning(l, CORR_LOAD_WARN_READ, text);
+    post_live(l, true);
+}
+
 /* Worker: flushes the capture file; what it holds now can be copied. */
 static void
 live_flush(UiLoad *l)
 {
     if (!l->dumper)
         return;
-    pcap_dump_flush(l->dumper);
-    int64_t bytes = pcap_dump_ftell64(l->dumper);
-    g_mutex_lock(&l->lock);
-    if (bytes > 0) {
-        l->stats.saved_bytes = (uint64_t)bytes;
-        l->stats.saved_frames = l->written;
+    errno = 0;
+    if (pcap_dump_flush(l->dumper) != 0 || ferror(pcap_dump_file(l->dumper))) {
+        live_file_failed(l, errno);
+        return;
     }
+    g_mutex_lock(&l->lock);
+    l->stats.saved_bytes = l->file_bytes;
+    l->stats.saved_frames = l->written;
     g_mutex_unlock(&l->lock);
+}
+
+/* Worker: frame @frame would take the capture file past its bound: it
+ * stops there, so that it stays a whole prefix of the capture (frame k
+ * is record k, which Save Selected Calls relies on). */
+static void
+live_file_full(UiLoad *l, uint64_t frame)
+{
+    l->file_full = true;
+    live_flush(l);
+    g_mutex_lock(&l->lock);
+    l->stats.file_full = true;
+    g_mutex_unlock(&l->lock);
+    g_autofree char *size = g_format_size_full(l->live->file_limit, G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *keeps = keeps_text(l->written);
+    g_autofree char *text = g_strdup_printf(
+        "The capture file %s reached its bound of %s at frame %" G_GUINT64_FORMAT
+        ": %s, later ones are analysed but not saved (the bound is in Preferences)",
+        l->path, size, frame, keeps);
+    post_warning(l, CORR_LOAD_WARN_LIMIT, text);
+    post_live(l, true);
 }
 
 /* Worker, between frames: at most every UI_LOAD_POST_MS, the rows and the
@@ -489,7 +548,7 @@ on_frame(const CorrLoadFile *file, const CapFrame *f, gpointer user)
         live_evict(l, l->frames);
     live_tick(l);
     l->frames++;
-    if (!l->path || l->pcap_failed)
+    if (!l->path || l->pcap_failed || l->file_full)
         return;
     if (!l->dumper) {
         l->dead = pcap_open_dead_with_tstamp_precision(f->linktype, 262144,
@@ -503,16 +562,28 @@ on_frame(const CorrLoadFile *file, const CapFrame *f, gpointer user)
             post_warning(l, CORR_LOAD_WARN_READ, text);
             return;
         }
+        l->file_bytes = 24; /* the file header */
     }
     if (f->linktype != pcap_datalink(l->dead))
         return; /* one source, one link type */
+    uint64_t record = 16 + (uint64_t)f->cap_len;
+    if (l->live->file_limit && l->file_bytes + record > l->live->file_limit) {
+        live_file_full(l, l->frames);
+        return;
+    }
     struct pcap_pkthdr h = { 0 };
     h.ts.tv_sec = (time_t)(f->ts / SL_TIME_SECOND);
     h.ts.tv_usec = (suseconds_t)(f->ts % SL_TIME_SECOND); /* ns: opened with NANO */
     h.caplen = f->cap_len;
     h.len = f->wire_len;
+    errno = 0;
     pcap_dump((u_char *)l->dumper, &h, f->data); /* frame k is record k: Save Selected Calls */
+    if (ferror(pcap_dump_file(l->dumper))) {
+        live_file_failed(l, errno); /* the stream's buffer could not be written out */
+        return;
+    }
     l->written++;
+    l->file_bytes += record;
 }
 
 static CapSource *
@@ -666,6 +737,7 @@ ui_load_start_live(const UiLiveSpec *spec, const char *pcap_path, const char *tl
     UiLoad *l = load_new(pcap_path, tls_keylog, limits, cb, user);
     l->live = ui_live_spec_copy(spec);
     l->stats.keep_calls = spec->keep_calls;
+    l->stats.file_limit = spec->file_limit;
     l->posted = l->stats;
     l->thread = g_thread_new("sipladder-load", worker, l);
     return l;
@@ -811,11 +883,13 @@ ui_load_save_capture_async(UiLoad *l, const char *dest, GAsyncReadyCallback done
     g_autoptr(GTask) task = g_task_new(NULL, NULL, done, user);
     g_mutex_lock(&l->lock);
     uint64_t bytes = l->stats.saved_bytes, frames = l->stats.saved_frames;
+    bool failed = l->stats.file_failed;
     g_mutex_unlock(&l->lock);
     if (!l->live || !l->path || frames == 0) {
         g_task_return_new_error(task, SL_IO_ERROR, SL_IO_ERROR_WRITE,
-                                l->live && l->path ? "No packet has been captured yet"
-                                                   : "This capture keeps no file to save");
+                                !l->live || !l->path ? "This capture keeps no file to save"
+                                : failed ? "The capture file could not be written"
+                                                       : "No packet has been captured yet");
         return;
     }
     CopyJob *j = g_new0(CopyJob, 1);

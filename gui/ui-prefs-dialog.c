@@ -4,6 +4,7 @@
 struct _UiPrefsDialog {
     GtkDialog parent;
     GtkWidget *merge_check, *time_combo, *aliases_button, *keylog_button, *keep_spin;
+    GtkWidget *file_spin;
     GtkWidget *limits_entry;
     UiApp *app;
     gboolean loading; /* filling the widgets: no change to apply */
@@ -25,6 +26,7 @@ apply(UiPrefsDialog *d)
     p.aliases_file = gtk_file_chooser_get_filename(GTK_FILE_CHOOSER(d->aliases_button));
     p.tls_keylog_file = gtk_file_chooser_get_filename(GTK_FILE_CHOOSER(d->keylog_button));
     p.keep_calls = (guint)gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(d->keep_spin));
+    p.capture_file_mib = (guint)gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(d->file_spin));
     /* limits: only a text that reads well replaces the ones in force */
     const char *text = gtk_entry_get_text(GTK_ENTRY(d->limits_entry));
     SlLimits lim;
@@ -70,6 +72,7 @@ ui_prefs_dialog_class_init(UiPrefsDialogClass *klass)
     gtk_widget_class_bind_template_child(wc, UiPrefsDialog, aliases_button);
     gtk_widget_class_bind_template_child(wc, UiPrefsDialog, keylog_button);
     gtk_widget_class_bind_template_child(wc, UiPrefsDialog, keep_spin);
+    gtk_widget_class_bind_template_child(wc, UiPrefsDialog, file_spin);
     gtk_widget_class_bind_template_child(wc, UiPrefsDialog, limits_entry);
     gtk_widget_class_bind_template_callback(wc, on_clear_aliases);
     gtk_widget_class_bind_template_callback(wc, on_clear_keylog);
@@ -97,6 +100,7 @@ ui_prefs_dialog_new(UiApp *app, GtkWindow *parent)
     if (p->tls_keylog_file)
         gtk_file_chooser_set_filename(GTK_FILE_CHOOSER(d->keylog_button), p->tls_keylog_file);
     gtk_spin_button_set_value(GTK_SPIN_BUTTON(d->keep_spin), p->keep_calls);
+    gtk_spin_button_set_value(GTK_SPIN_BUTTON(d->file_spin), p->capture_file_mib);
     gtk_entry_set_text(GTK_ENTRY(d->limits_entry), p->limits ? p->limits : "");
     g_autoptr(GString) tip = g_string_new("Bounds on memory, taking effect at the next load "
                                           "(sizes take K, M or G); a limit hit is reported once "
@@ -113,6 +117,7 @@ ui_prefs_dialog_new(UiApp *app, GtkWindow *parent)
     g_signal_connect_swapped(d->aliases_button, "file-set", G_CALLBACK(apply), d);
     g_signal_connect_swapped(d->keylog_button, "file-set", G_CALLBACK(apply), d);
     g_signal_connect_swapped(d->keep_spin, "value-changed", G_CALLBACK(apply), d);
+    g_signal_connect_swapped(d->file_spin, "value-changed", G_CALLBACK(apply), d);
     g_signal_connect_swapped(d->limits_entry, "changed", G_CALLBACK(apply), d);
     return GTK_WIDGET(d);
 }

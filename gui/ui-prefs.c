@@ -26,7 +26,8 @@ ui_prefs_load(UiPrefs *p, const char *path, GError **error)
 {
     *p = (UiPrefs){ .merge_ip = false,
                     .time_format = UI_TIME_ABSOLUTE,
-                    .keep_calls = UI_LIVE_KEEP_CALLS };
+                    .keep_calls = UI_LIVE_KEEP_CALLS,
+                    .capture_file_mib = UI_LIVE_FILE_MIB };
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GError) err = NULL;
     if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &err)) {
@@ -49,6 +50,10 @@ ui_prefs_load(UiPrefs *p, const char *path, GError **error)
     guint64 keep = g_key_file_get_uint64(kf, GROUP, "keep-calls", &kerr);
     if (!kerr)
         p->keep_calls = (guint)MIN(keep, G_MAXUINT);
+    g_autoptr(GError) ferr = NULL;
+    guint64 mib = g_key_file_get_uint64(kf, GROUP, "capture-file-limit-mib", &ferr);
+    if (!ferr)
+        p->capture_file_mib = (guint)MIN(mib, UI_LIVE_FILE_MIB_MAX);
     p->limits = g_key_file_get_string(kf, GROUP, "limits", NULL);
     if (p->limits && !*p->limits)
         g_clear_pointer(&p->limits, g_free);
@@ -74,6 +79,7 @@ ui_prefs_save(const UiPrefs *p, const char *path, GError **error)
     g_key_file_set_string(kf, GROUP, "tls-keylog-file",
                           p->tls_keylog_file ? p->tls_keylog_file : "");
     g_key_file_set_uint64(kf, GROUP, "keep-calls", p->keep_calls);
+    g_key_file_set_uint64(kf, GROUP, "capture-file-limit-mib", p->capture_file_mib);
     g_key_file_set_string(kf, GROUP, "limits", p->limits ? p->limits : "");
     g_autofree char *dir = g_path_get_dirname(path);
     if (g_mkdir_with_parents(dir, 0700) != 0) {

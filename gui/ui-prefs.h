@@ -25,6 +25,9 @@ typedef struct {
     char *tls_keylog_file; /* TLS key log (SSLKEYLOGFILE format) read at each
                             * load to decrypt SIP over TLS; NULL for none */
     guint keep_calls;     /* live captures: finished calls kept in memory (0: all) */
+    guint capture_file_mib; /* live captures: MiB the capture file (for Save)
+                             * may grow to; later packets are analysed, not
+                             * saved (0: no bound) */
     char *limits;         /* "NAME=VALUE,..." of sllimits.h (as --limit takes them);
                            * NULL for the defaults */
 } UiPrefs;

@@ -5,6 +5,7 @@
  * Without the capture privileges, the capture on lo must fail with the
  * setcap advice in the error bar. Without a display: skipped (exit 77). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "gui-test.h"
 #include "ui-app.h"
 #include "ui-capture-dialog.h"
+#include "ui-load.h"
 #include "ui-window.h"
 
 static UiApp *app;
@@ -406,6 +408,37 @@ test_interface(void)
 
 /* ------------------------------------------------------------ HEP */
 
+/* Sends @n calls of 7 messages each as HEP to 127.0.0.1:@port, 100 s
+ * apart from @t0 in the time HEP carries; returns the socket sent from. */
+static int
+send_hep_calls(guint16 port, guint n, SlTime t0)
+{
+    struct sockaddr_in sa, to = { .sin_family = AF_INET, .sin_port = htons(port) };
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = udp_socket(0, &sa);
+    for (guint k = 0; k < n; k++) {
+        g_autofree char *id = g_strdup_printf("gui-hep-%u", k + 1);
+        g_autofree char *a = g_strdup_printf("10.0.%u.1:5060", k);
+        g_autofree char *b = g_strdup_printf("10.0.%u.2:5060", k);
+        g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func(steps_free);
+        add_call(steps, id, a, b);
+        for (guint i = 0; i < steps->len; i++) {
+            const SipStep *s = g_ptr_array_index(steps, i);
+            CapHep h = { .version = 3, .ip_proto = 17, .has_ts = true, .capture_id = 7,
+                         .payload_type = CAP_HEP_TYPE_SIP };
+            g_assert_true(sl_addr_parse(s->from_a ? a : b, &h.src));
+            g_assert_true(sl_addr_parse(s->from_a ? b : a, &h.dst));
+            h.ts = t0 + k * 100 * SL_TIME_SECOND + i * 10 * SL_TIME_MSEC;
+            h.payload = sl_view_make(s->text, strlen(s->text));
+            g_autoptr(GBytes) bytes = cap_hep_encode(&h);
+            gsize len;
+            const void *data = g_bytes_get_data(bytes, &len);
+            send_to(fd, &to, data, len);
+        }
+    }
+    return fd;
+}
+
 static gboolean
 hep_arrived(gpointer data)
 {
@@ -433,6 +466,9 @@ test_hep(void)
     ui_capture_dialog_set_filter(d, "udp port 5099x"); /* not used by HEP */
     ui_capture_dialog_set_hep(d, listen);
     g_assert_true(ui_capture_dialog_can_start(d));
+    g_autoptr(UiLiveSpec) chosen = ui_capture_dialog_get_spec(d);
+    g_assert_cmpuint(chosen->keep_calls, ==, 1);
+    g_assert_cmpuint(chosen->file_limit, ==, (uint64_t)UI_LIVE_FILE_MIB << 20); /* from the prefs */
     gtk_dialog_response(GTK_DIALOG(d), GTK_RESPONSE_ACCEPT);
     UiCapture *c = g_object_ref(ui_window_get_capture(w));
     g_autofree char *title = g_strdup_printf("HEP %s", listen);
@@ -442,30 +478,10 @@ test_hep(void)
 
     /* three calls, 100 s apart in the time HEP carries, and then one
      * datagram that is no HEP (counted on the quiet line) */
-    struct sockaddr_in sa, to = { .sin_family = AF_INET, .sin_port = htons(port) };
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int fd = udp_socket(0, &sa);
     SlTime t0 = sl_time_from_parts(1795615645, 0); /* 2026-11-25 14:07:25 */
-    for (guint k = 0; k < 3; k++) {
-        g_autofree char *id = g_strdup_printf("gui-hep-%u", k + 1);
-        g_autofree char *a = g_strdup_printf("10.0.%u.1:5060", k);
-        g_autofree char *b = g_strdup_printf("10.0.%u.2:5060", k);
-        g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func(steps_free);
-        add_call(steps, id, a, b);
-        for (guint i = 0; i < steps->len; i++) {
-            const SipStep *s = g_ptr_array_index(steps, i);
-            CapHep h = { .version = 3, .ip_proto = 17, .has_ts = true, .capture_id = 7,
-                         .payload_type = CAP_HEP_TYPE_SIP };
-            g_assert_true(sl_addr_parse(s->from_a ? a : b, &h.src));
-            g_assert_true(sl_addr_parse(s->from_a ? b : a, &h.dst));
-            h.ts = t0 + k * 100 * SL_TIME_SECOND + i * 10 * SL_TIME_MSEC;
-            h.payload = sl_view_make(s->text, strlen(s->text));
-            g_autoptr(GBytes) bytes = cap_hep_encode(&h);
-            gsize len;
-            const void *data = g_bytes_get_data(bytes, &len);
-            send_to(fd, &to, data, len);
-        }
-    }
+    int fd = send_hep_calls(port, 3, t0);
+    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     static const char junk[] = "HEP3 this is not a HEP packet";
     send_to(fd, &to, junk, sizeof junk - 1);
     gui_test_wait_until_for(hep_arrived, c, 10);
@@ -637,6 +653,194 @@ test_close_while_capturing(void)
     gtk_widget_destroy(GTK_WIDGET(w));
 }
 
+/* ------------------------------------------------------------ capture file */
+
+static gboolean
+file_full_seen(gpointer data)
+{
+    UiCapture *c = data;
+    UiLiveStats st;
+    ui_capture_get_live_stats(c, &st);
+    return st.frames == 21 && st.file_full && ui_capture_count_rows(c, TRUE) == 3;
+}
+
+/* A capture file with a bound stops growing at it: the analysis goes on
+ * over every packet, Save keeps the whole packets that fit, and the
+ * warning and the status line say so. */
+static void
+test_file_bound(void)
+{
+    UiWindow *w = gui_test_new_window(app);
+    guint16 port = free_port();
+    g_autofree char *listen = g_strdup_printf("127.0.0.1:%u", port);
+    g_autoptr(UiLiveSpec) spec = ui_live_spec_new(UI_LIVE_HEP, listen, NULL, 10);
+    spec->file_limit = 2048; /* some of the first call's seven messages */
+    g_autofree char *size = g_format_size_full(2048, G_FORMAT_SIZE_IEC_UNITS); /* "2.0 KiB" */
+    reset_message(w);
+    UiCapture *c = g_object_ref(ui_window_start_capture(w, spec));
+    gui_test_wait_until(started_or_loaded, c);
+    SlTime t0 = sl_time_from_parts(1795615645, 0);
+    int fd = send_hep_calls(port, 3, t0);
+    gui_test_wait_until_for(file_full_seen, c, 10);
+    const char *msg = ui_window_get_message(w);
+    g_test_message("%s", msg);
+    g_autofree char *bound = g_strdup_printf("reached its bound of %s at frame ", size);
+    g_assert_nonnull(strstr(msg, bound));
+    g_assert_nonnull(strstr(msg, "packets, later ones are analysed but not saved"));
+    g_action_group_activate_action(G_ACTION_GROUP(w), "capture-stop", NULL);
+    gui_test_wait_until(gui_test_is_loaded, c);
+    UiLiveStats st;
+    ui_capture_get_live_stats(c, &st);
+    const char *status = ui_capture_get_live_status(c);
+    g_test_message("%s", status);
+    g_assert_true(st.file_full && !st.file_failed);
+    g_assert_cmpuint(st.frames, ==, 21);
+    g_assert_cmpuint(st.saved_frames, >, 0);
+    g_assert_cmpuint(st.saved_frames, <, 7);
+    g_assert_cmpuint(st.saved_bytes, <=, 2048);
+    g_autofree char *part = g_strdup_printf("the capture file is full (%s): the first %"
+                                            G_GUINT64_FORMAT " packet",
+                                            size, st.saved_frames);
+    g_assert_nonnull(strstr(status, part));
+    /* every call stays in the analysis */
+    g_assert_cmpuint(ui_capture_count_rows(c, TRUE), ==, 3);
+    g_assert_true(ui_capture_open_call(c, 3));
+    /* Save keeps the first packets, whole */
+    g_autofree char *out = g_build_filename(tmp_dir, "bounded.pcap", NULL);
+    reset_message(w);
+    g_action_group_activate_action(G_ACTION_GROUP(w), "capture-save-to",
+                                   g_variant_new_string(out));
+    gui_test_wait_until(saved_or_failed, w);
+    g_autofree char *saved = g_strdup_printf("Saved %" G_GUINT64_FORMAT " packets.",
+                                             st.saved_frames);
+    g_assert_cmpstr(ui_window_get_message(w), ==, saved);
+    guint messages, calls, other;
+    SlTime first_ts = 0;
+    load_saved(out, &messages, &calls, &other, &first_ts);
+    g_assert_cmpuint(messages, ==, st.saved_frames);
+    g_assert_cmpint(first_ts, ==, t0);
+    GStatBuf sb;
+    g_assert_cmpint(g_stat(out, &sb), ==, 0);
+    g_assert_cmpint(sb.st_size, ==, (gint64)st.saved_bytes);
+    close(fd);
+    g_object_unref(c);
+    gtk_widget_destroy(GTK_WIDGET(w));
+    g_unlink(out);
+}
+
+typedef struct {
+    GPtrArray *warnings;
+    UiLiveStats live;
+    gboolean done;
+} LoadSeen;
+
+static void
+seen_rows(UiLoad *l, GPtrArray *rows, gboolean final, gpointer user)
+{
+    g_ptr_array_unref(rows);
+}
+
+static void
+seen_progress(UiLoad *l, uint64_t done, uint64_t total, gpointer user)
+{
+}
+
+static void
+seen_warning(UiLoad *l, CorrLoadWarnKind kind, const char *text, gpointer user)
+{
+    LoadSeen *s = user;
+    g_ptr_array_add(s->warnings, g_strdup(text));
+}
+
+static void
+seen_done(UiLoad *l, gpointer user)
+{
+    ((LoadSeen *)user)->done = TRUE;
+}
+
+static void
+seen_live(UiLoad *l, const UiLiveStats *st, gpointer user)
+{
+    ((LoadSeen *)user)->live = *st;
+}
+
+static gboolean
+seen_started(gpointer user)
+{
+    return ((LoadSeen *)user)->live.started || ((LoadSeen *)user)->done;
+}
+
+static gboolean
+seen_failed(gpointer user)
+{
+    LoadSeen *s = user;
+    return s->live.frames == 21 && s->live.file_failed;
+}
+
+static gboolean
+seen_done_p(gpointer user)
+{
+    return ((LoadSeen *)user)->done;
+}
+
+static gboolean
+error_set(gpointer p)
+{
+    return *(GError **)p != NULL;
+}
+
+static void
+on_saved_capture(GObject *source, GAsyncResult *res, gpointer user)
+{
+    GError **error = user;
+    g_assert_cmpint(ui_load_save_capture_finish(res, error), ==, -1);
+}
+
+/* A capture file that cannot be written (here a link to /dev/full, as a
+ * full disk): one warning naming it and why, the status line says so,
+ * the analysis goes on, and Save says there is nothing to copy. */
+static void
+test_file_unwritable(void)
+{
+    g_autofree char *path = g_build_filename(tmp_dir, "full.pcap", NULL);
+    g_assert_cmpint(symlink("/dev/full", path), ==, 0);
+    guint16 port = free_port();
+    g_autofree char *listen = g_strdup_printf("127.0.0.1:%u", port);
+    g_autoptr(UiLiveSpec) spec = ui_live_spec_new(UI_LIVE_HEP, listen, NULL, 10);
+    LoadSeen seen = { .warnings = g_ptr_array_new_with_free_func(g_free) };
+    static const UiLoadCallbacks cb = { seen_rows, seen_progress, seen_warning, seen_done,
+                                        seen_live };
+    UiLoad *l = ui_load_start_live(spec, path, NULL, NULL, &cb, &seen);
+    gui_test_wait_until(seen_started, &seen);
+    g_assert_false(seen.done);
+    int fd = send_hep_calls(port, 3, sl_time_from_parts(1795615645, 0));
+    gui_test_wait_until_for(seen_failed, &seen, 10);
+    g_assert_cmpuint(seen.warnings->len, ==, 1);
+    const char *w = g_ptr_array_index(seen.warnings, 0);
+    g_test_message("%s", w);
+    g_autofree char *start = g_strdup_printf("Cannot write the capture file %s: %s", path,
+                                             g_strerror(ENOSPC));
+    g_assert_true(g_str_has_prefix(w, start));
+    g_assert_nonnull(strstr(w, "; it keeps no packet, later ones are analysed but cannot be saved"));
+    g_assert_cmpuint(seen.live.saved_frames, ==, 0);
+    g_autofree char *status = ui_live_stats_format("HEP", &seen.live);
+    g_assert_nonnull(strstr(status, "the capture file could not be written: 0 packets saved"));
+    ui_load_stop(l);
+    gui_test_wait_until(seen_done_p, &seen);
+    g_assert_cmpuint(seen.warnings->len, ==, 1); /* said once */
+    g_assert_cmpuint(corr_engine_messages(ui_load_engine(l))->len, ==, 21);
+    GError *error = NULL;
+    ui_load_save_capture_async(l, path, on_saved_capture, &error);
+    gui_test_wait_until(error_set, &error);
+    g_assert_cmpstr(error->message, ==, "The capture file could not be written");
+    g_clear_error(&error);
+    ui_load_free(l); /* removes the link, not /dev/full */
+    g_assert_false(g_file_test(path, G_FILE_TEST_IS_SYMLINK));
+    g_assert_true(g_file_test("/dev/full", G_FILE_TEST_EXISTS));
+    g_ptr_array_unref(seen.warnings);
+    close(fd);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -651,6 +855,8 @@ main(int argc, char **argv)
     g_test_add_func("/gui/capture/hep", test_hep);
     g_test_add_func("/gui/capture/errors", test_errors);
     g_test_add_func("/gui/capture/close-while-capturing", test_close_while_capturing);
+    g_test_add_func("/gui/capture/file-bound", test_file_bound);
+    g_test_add_func("/gui/capture/file-unwritable", test_file_unwritable);
     int rc = g_test_run();
     g_object_unref(app);
     g_autofree char *ini = g_build_filename(config, "sipladder", "sipladder.ini", NULL);

@@ -115,6 +115,22 @@ test_status(void)
                     "Captured on HEP 0.0.0.0:9060: 1 packet · 1 malformed HEP packet dropped · 2 "
                     "dropped by sipladder (analysis behind) · 3 finished calls evicted (at most "
                     "1000 kept) · stopped");
+    /* the capture file: full at its bound, or not written */
+    UiLiveStats f = { .started = true, .running = true, .frames = 40, .saved_frames = 1,
+                      .saved_bytes = 900, .file_limit = 2u << 20, .file_full = true };
+    g_autofree char *d = ui_live_stats_format("lo", &f);
+    g_autofree char *mib = g_format_size_full(2u << 20, G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *want = g_strdup_printf(
+        "Capturing on lo: 40 packets · the capture file is full (%s): the first 1 packet saved",
+        mib);
+    g_assert_cmpstr(d, ==, want);
+    f.file_failed = true;
+    f.saved_frames = 0;
+    f.running = false;
+    g_autofree char *e = ui_live_stats_format("lo", &f);
+    g_assert_cmpstr(e, ==,
+                    "Captured on lo: 40 packets · the capture file could not be written: 0 "
+                    "packets saved · stopped");
 }
 
 static void
@@ -130,6 +146,10 @@ test_spec(void)
     g_assert_cmpstr(ht, ==, "HEP 0.0.0.0:9060");
     g_assert_cmpint(copy->kind, ==, UI_LIVE_HEP);
     g_assert_cmpuint(copy->keep_calls, ==, 0);
+    g_assert_cmpuint(copy->file_limit, ==, 0);
+    h->file_limit = 5u << 20;
+    g_autoptr(UiLiveSpec) copy2 = ui_live_spec_copy(h);
+    g_assert_cmpuint(copy2->file_limit, ==, 5u << 20);
 }
 
 int

@@ -17,7 +17,8 @@ test_roundtrip(void)
                   .time_format = UI_TIME_RELATIVE,
                   .aliases_file = aliases,
                   .tls_keylog_file = "/keys/tls keys.log",
-                  .keep_calls = 0 };
+                  .keep_calls = 0,
+                  .capture_file_mib = 0 };
     g_autoptr(GError) error = NULL;
     g_assert_true(ui_prefs_save(&p, path, &error)); /* makes the folder */
     g_assert_no_error(error);
@@ -48,6 +49,16 @@ test_roundtrip(void)
     g_assert_null(q.tls_keylog_file);
     g_assert_cmpstr(q.aliases_file, ==, aliases);
     g_assert_cmpuint(q.keep_calls, ==, 0); /* 0 (keep every call) is not the default */
+    g_assert_cmpuint(q.capture_file_mib, ==, 0); /* nor is 0 (no bound on the file) */
+    q.capture_file_mib = 300;
+    g_assert_true(ui_prefs_save(&q, path, &error));
+    g_clear_pointer(&ini, g_free);
+    g_assert_true(g_file_get_contents(path, &ini, NULL, NULL));
+    g_assert_nonnull(strstr(ini, "capture-file-limit-mib=300\n"));
+    ui_prefs_clear(&q);
+    ui_prefs_load(&q, path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(q.capture_file_mib, ==, 300);
     LadderOptions o;
     ui_prefs_ladder_options(&q, &o, &error);
     g_assert_no_error(error);
@@ -75,6 +86,7 @@ test_missing_and_broken(void)
     g_assert_null(p.aliases_file);
     g_assert_null(p.tls_keylog_file);
     g_assert_cmpuint(p.keep_calls, ==, UI_LIVE_KEEP_CALLS);
+    g_assert_cmpuint(p.capture_file_mib, ==, UI_LIVE_FILE_MIB);
     g_autofree char *dir = g_dir_make_tmp("sl-prefs-XXXXXX", NULL);
     g_autofree char *path = g_build_filename(dir, "sipladder.ini", NULL);
     g_assert_true(g_file_set_contents(path, "this is [not a key file\n", -1, NULL));
@@ -82,12 +94,21 @@ test_missing_and_broken(void)
     g_assert_nonnull(error); /* said, and the defaults */
     g_assert_cmpint(p.time_format, ==, UI_TIME_ABSOLUTE);
     g_clear_error(&error);
-    g_assert_true(g_file_set_contents(path, "[sipladder]\ntime-format=bogus\nkeep-calls=many\n",
+    g_assert_true(g_file_set_contents(path,
+                                      "[sipladder]\ntime-format=bogus\nkeep-calls=many\n"
+                                      "capture-file-limit-mib=lots\n",
                                       -1, NULL));
     ui_prefs_load(&p, path, &error);
     g_assert_no_error(error);
     g_assert_cmpint(p.time_format, ==, UI_TIME_ABSOLUTE);
     g_assert_cmpuint(p.keep_calls, ==, UI_LIVE_KEEP_CALLS);
+    g_assert_cmpuint(p.capture_file_mib, ==, UI_LIVE_FILE_MIB);
+    /* a bound past the largest one is the largest */
+    g_assert_true(g_file_set_contents(path, "[sipladder]\ncapture-file-limit-mib=99999999999\n",
+                                      -1, NULL));
+    ui_prefs_load(&p, path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(p.capture_file_mib, ==, UI_LIVE_FILE_MIB_MAX);
     g_unlink(path);
     g_rmdir(dir);
 }

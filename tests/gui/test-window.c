@@ -334,6 +334,16 @@ test_zoom_and_tabs(void)
     g_assert_true(g_file_get_contents(ini, &saved, NULL, NULL));
     g_assert_nonnull(strstr(saved, "merge-ports-by-ip=true"));
     gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(check), FALSE);
+    /* the live capture file's bound, in MiB */
+    GtkWidget *bound = gtk_test_find_widget(dlg, "Capture file kept*", GTK_TYPE_SPIN_BUTTON);
+    g_assert_nonnull(bound);
+    g_assert_cmpuint(ui_app_get_prefs(app)->capture_file_mib, ==, UI_LIVE_FILE_MIB);
+    gtk_spin_button_set_value(GTK_SPIN_BUTTON(bound), 512);
+    g_assert_cmpuint(ui_app_get_prefs(app)->capture_file_mib, ==, 512);
+    g_clear_pointer(&saved, g_free);
+    g_assert_true(g_file_get_contents(ini, &saved, NULL, NULL));
+    g_assert_nonnull(strstr(saved, "capture-file-limit-mib=512"));
+    gtk_spin_button_set_value(GTK_SPIN_BUTTON(bound), UI_LIVE_FILE_MIB);
     /* limits: a text that reads is applied, one that does not is marked
      * and leaves the limits in force */
     GtkWidget *limits = gtk_test_find_widget(dlg, "Limits on memory*", GTK_TYPE_ENTRY);
