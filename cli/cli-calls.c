@@ -317,12 +317,14 @@ cli_cmd_calls(int argc, char **argv)
     GOptionEntry entries[] = {
         { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print JSON (see docs/json.md)", NULL },
         { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV", NULL },
+        cli_where_entries()[0],
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     int st = parse_args("calls", "list calls, registrations and other dialogs",
                         "One row per call (every leg of a B2BUA call together) or other\n"
                         "dialog: state, caller, callee, post-dial delay and setup time (ms),\n"
-                        "duration (s), who hung up, legs and messages.\n"
+                        "duration (s), who hung up, legs and messages. --where keeps the calls\n"
+                        "that match (ids stay those of the whole input).\n"
                         "Exit status: 0 success, 1 an input could not be read (completely), 2 bad usage.",
                         entries, &argc, &argv, &files);
     if (st != CLI_EXIT_OK)
@@ -333,7 +335,11 @@ cli_cmd_calls(int argc, char **argv)
     }
     CliMedia *media = NULL;
     CorrEngine *e = load_media(files, &st, &media);
-    GPtrArray *calls = corr_engine_calls(e);
+    g_autoptr(GPtrArray) calls = g_ptr_array_new();
+    GPtrArray *all = corr_engine_calls(e);
+    for (guint i = 0; i < all->len; i++)
+        if (cli_where_match(g_ptr_array_index(all, i)))
+            g_ptr_array_add(calls, g_ptr_array_index(all, i));
     if (json)
         print_calls_json(calls);
     else if (csv)

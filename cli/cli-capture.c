@@ -213,6 +213,8 @@ on_message(const CorrLoadFile *file, const SipFound *f, gpointer user)
 static void
 print_call(Capture *c, CorrCall *call)
 {
+    if (!cli_where_match(call))
+        return; /* --where: not one of those asked for */
     char t[SL_TIME_STRLEN];
     sl_time_format(call->start, t);
     const char *callid = call->legs->len ? ((CorrLeg *)g_ptr_array_index(call->legs, 0))->call_id
@@ -362,6 +364,7 @@ cli_cmd_capture(int argc, char **argv)
         { "hep-key", 0, 0, G_OPTION_ARG_STRING, &c.hep_key, "HEP authentication key", "KEY" },
         { "max-calls", 0, 0, G_OPTION_ARG_INT, &c.max_calls, "Finished calls kept in memory (default 10000; 0: all)", "N" },
         { "json", 'j', 0, G_OPTION_ARG_NONE, &c.json, "One JSON object per finished call", NULL },
+        cli_where_entries()[0],
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "[FILE...]" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };

@@ -21,14 +21,21 @@ typedef struct {
 } LadderArgs;
 
 /* The calls the arguments select (CorrCall*, borrowed), or NULL with a
- * message printed. */
+ * message printed. --where narrows every choice; without --call,
+ * --call-id or --all it takes the first call that matches, else (no call
+ * matching) the first entry that does, a registration say. */
 static GPtrArray *
 select_calls(CorrEngine *e, const LadderArgs *a)
 {
     GPtrArray *all = corr_engine_calls(e);
     GPtrArray *out = g_ptr_array_new();
+    CorrCall *first_entry = NULL;
     for (guint i = 0; i < all->len; i++) {
         CorrCall *c = g_ptr_array_index(all, i);
+        if (!cli_where_match(c))
+            continue;
+        if (!first_entry)
+            first_entry = c;
         if (a->all) {
             g_ptr_array_add(out, c);
         } else if (a->call_id) {
@@ -46,13 +53,17 @@ select_calls(CorrEngine *e, const LadderArgs *a)
         if (out->len && !a->all)
             break;
     }
+    if (out->len == 0 && first_entry && cli_where_given() && !a->all && !a->call_id &&
+        a->call <= 0)
+        g_ptr_array_add(out, first_entry);
     if (out->len == 0) {
+        const char *where = cli_where_given() ? " matching --where" : "";
         if (a->call_id)
-            g_printerr("sipladder-cli ladder: no call has Call-ID '%s'\n", a->call_id);
+            g_printerr("sipladder-cli ladder: no call%s has Call-ID '%s'\n", where, a->call_id);
         else if (a->call > 0)
-            g_printerr("sipladder-cli ladder: no call %d (see 'calls')\n", a->call);
+            g_printerr("sipladder-cli ladder: no call %d%s (see 'calls')\n", a->call, where);
         else
-            g_printerr("sipladder-cli ladder: no call in the input\n");
+            g_printerr("sipladder-cli ladder: no call%s in the input\n", where);
         g_ptr_array_unref(out);
         return NULL;
     }
@@ -187,6 +198,7 @@ cli_cmd_ladder(int argc, char **argv)
         { "format", 'f', 0, G_OPTION_ARG_STRING, &a.format, "svg, png, pdf or text (default: from -o, else text)", "FMT" },
         { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &a.scale, "PNG pixels per layout unit (default 1)", "S" },
         { "gap", 0, 0, G_OPTION_ARG_DOUBLE, &a.gap, "Show silences longer than S seconds as a break (default 5; 0: never)", "S" },
+        cli_where_entries()[0],
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE..." },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };

@@ -324,12 +324,15 @@ print_all(RtpCtx *ctx)
         print_text_header();
     GPtrArray *streams = corr_load_streams(ctx->load);
     const CorrStreamInfo *info = corr_load_stream_info(ctx->load);
+    guint shown = 0;
     for (guint i = 0; i < streams->len; i++) {
         const RtpStream *s = g_ptr_array_index(streams, i);
         const FileStreams *fs = corr_load_stream_file(ctx->load, i);
         guint id = i + 1;
+        if (cli_where_given() && !(info && info[i].call && cli_where_match(info[i].call)))
+            continue; /* --where: streams of the calls chosen only */
         if (ctx->json)
-            print_json(fs, s, info ? &info[i] : NULL, id, id == 1, ctx->series,
+            print_json(fs, s, info ? &info[i] : NULL, id, shown++ == 0, ctx->series,
                        corr_load_collector(ctx->load), corr_load_classifier(ctx->load));
         else if (ctx->csv)
             print_csv(fs, s, id);
@@ -338,7 +341,7 @@ print_all(RtpCtx *ctx)
     }
     if (ctx->json) {
         g_autofree char *limits = cli_limits_json_member();
-        printf("%s]%s}\n", streams->len ? "\n" : "", limits);
+        printf("%s]%s}\n", shown ? "\n" : "", limits);
     }
     else if (!ctx->csv)
         printf("==============================================================\n");
@@ -391,6 +394,7 @@ cli_cmd_rtp(int argc, char **argv)
           NULL },
         { "series", 0, 0, G_OPTION_ARG_NONE, &ctx.series,
           "With --json: packets, loss and jitter per second of each stream", NULL },
+        cli_where_entries()[0],
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE..." },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -401,6 +405,7 @@ cli_cmd_rtp(int argc, char **argv)
         "One row per RTP stream (source, destination, SSRC) with the figures of\n"
         "Wireshark's RTP Stream Analysis: packets, lost, min/mean/max delta and\n"
         "jitter in ms (as `tshark -o rtp.heuristic_rtp:TRUE -z rtp,streams`).\n"
+        "--where keeps the streams of the calls that match (ids stay the same).\n"
         "Exit status: 0 success, 1 an input could not be read (completely), 2 bad usage.");
     g_autoptr(GError) error = NULL;
     if (!g_option_context_parse(oc, &argc, &argv, &error)) {

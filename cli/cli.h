@@ -101,6 +101,13 @@ void cli_limits_json_add(JsonBuilder *b);
  * is printed piece by piece: ",\n \"limits\": [...]" or "" (caller owns). */
 char *cli_limits_json_member(void);
 
+/* --- --where EXPR (cli-where.c): calls chosen by the call filter --- */
+
+const GOptionEntry *cli_where_entries(void);
+bool cli_where_given(void);
+/* Whether @c is one the command shows: every call without --where. */
+bool cli_where_match(const CorrCall *c);
+
 int cli_cmd_messages(int argc, char **argv);
 int cli_cmd_calls(int argc, char **argv);
 int cli_cmd_call(int argc, char **argv);

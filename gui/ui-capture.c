@@ -67,7 +67,7 @@ struct _UiCapture {
     gboolean live;          /* an interface or HEP listener, not a file */
     GHashTable *rows;       /* key -> UiCallRow* (owned) */
     CallList lists[2];      /* 0 calls, 1 other */
-    UiFilter *filter;
+    CorrFilter *filter;
     /* the final rows are filled into fresh stores in idle steps, then
      * swapped in: a list of 100 000 calls never blocks the window */
     CallList staging[2];
@@ -98,11 +98,11 @@ row_visible(GtkTreeModel *model, GtkTreeIter *iter, gpointer user)
     gtk_tree_model_get(model, iter, COL_ROW, &row, -1);
     if (!row)
         return FALSE;
-    if (!c->filter || ui_filter_is_empty(c->filter))
+    if (!c->filter || corr_filter_is_empty(c->filter))
         return TRUE;
-    UiFilterSubject s;
+    CorrFilterSubject s;
     ui_call_row_subject(row, &s);
-    return ui_filter_match(c->filter, &s);
+    return corr_filter_match(c->filter, &s);
 }
 
 static void
@@ -719,8 +719,8 @@ on_filter_changed(UiCapture *c)
 void
 ui_capture_set_filter(UiCapture *c, const char *text)
 {
-    g_clear_pointer(&c->filter, ui_filter_free);
-    c->filter = ui_filter_parse(text);
+    g_clear_pointer(&c->filter, corr_filter_free);
+    c->filter = corr_filter_parse(text);
     if (g_strcmp0(gtk_entry_get_text(GTK_ENTRY(c->filter_entry)), text ? text : "") != 0)
         gtk_entry_set_text(GTK_ENTRY(c->filter_entry), text ? text : "");
     for (int i = 0; i < 2; i++)
@@ -1075,7 +1075,7 @@ capture_finalize(GObject *o)
     UiCapture *c = UI_CAPTURE(o);
     g_hash_table_destroy(c->rows);
     g_hash_table_destroy(c->stream_index);
-    ui_filter_free(c->filter);
+    corr_filter_free(c->filter);
     ui_prefs_clear(&c->prefs);
     g_free(c->path);
     g_free(c->title);

@@ -101,18 +101,6 @@ load_unref(gpointer p)
 
 /* ------------------------------------------------------------ rows */
 
-static char **
-strv_from_set(GHashTable *set)
-{
-    guint n = 0;
-    char **v = (char **)g_hash_table_get_keys_as_array(set, &n);
-    char **out = g_new0(char *, n + 1);
-    for (guint i = 0; i < n; i++)
-        out[i] = g_strdup(v[i]);
-    g_free(v);
-    return out;
-}
-
 UiCallRow *
 ui_call_row_new(const CorrCall *c)
 {
@@ -127,7 +115,7 @@ ui_call_row_new(const CorrCall *c)
     r->caller_display = g_strdup(c->caller_display);
     r->callee = g_strdup(c->callee);
     r->callee_display = g_strdup(c->callee_display);
-    r->state = g_strdup(c->kind == CORR_KIND_CALL ? corr_state_name(c->state) : NULL);
+    r->state = corr_call_filter_state(c);
     r->duration_s = c->duration_s;
     r->pdd_ms = c->pdd_ms;
     r->legs = c->legs ? c->legs->len : 0;
@@ -135,37 +123,12 @@ ui_call_row_new(const CorrCall *c)
     r->findings = c->findings ? c->findings->len : 0;
     r->msgs = c->msgs ? c->msgs->len : 0;
     r->mos = c->mos_worst;
-    if (c->kind != CORR_KIND_CALL) {
-        /* registrations and the like: what they did and how it ended */
-        g_free(r->state);
-        r->state = c->result ? g_strdup_printf("%s %u", corr_kind_name(c->kind), c->result)
-                             : g_strdup(corr_kind_name(c->kind));
-    }
-    g_autoptr(GHashTable) ids = g_hash_table_new(g_str_hash, g_str_equal);
-    g_autoptr(GHashTable) addrs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(GHashTable) methods = g_hash_table_new(g_str_hash, g_str_equal);
-    g_autoptr(GHashTable) words = g_hash_table_new(g_str_hash, g_str_equal);
-    for (guint i = 0; c->legs && i < c->legs->len; i++) {
-        const CorrLeg *leg = g_ptr_array_index(c->legs, i);
-        if (leg->call_id)
-            g_hash_table_add(ids, leg->call_id);
-    }
-    for (guint i = 0; c->msgs && i < c->msgs->len; i++) {
-        const CorrMsg *m = g_ptr_array_index(c->msgs, i);
-        char a[SL_ADDR_STRLEN];
-        g_hash_table_add(addrs, g_strdup(sl_addr_str(&m->src, a)));
-        g_hash_table_add(addrs, g_strdup(sl_addr_str(&m->dst, a)));
-        if (m->is_request && m->method_name)
-            g_hash_table_add(methods, m->method_name);
-        if (m->ruri)
-            g_hash_table_add(words, m->ruri);
-        if (m->user_agent)
-            g_hash_table_add(words, m->user_agent);
-    }
-    r->call_ids = strv_from_set(ids);
-    r->addrs = strv_from_set(addrs);
-    r->methods = strv_from_set(methods);
-    r->words = strv_from_set(words);
+    CorrCallTerms t;
+    corr_call_terms_init(&t, c);
+    r->call_ids = t.call_ids; /* taken */
+    r->addrs = t.addrs;
+    r->methods = t.methods;
+    r->words = t.words;
     return r;
 }
 
@@ -188,9 +151,9 @@ ui_call_row_free(gpointer p)
 }
 
 void
-ui_call_row_subject(const UiCallRow *r, UiFilterSubject *out)
+ui_call_row_subject(const UiCallRow *r, CorrFilterSubject *out)
 {
-    *out = (UiFilterSubject){
+    *out = (CorrFilterSubject){
         .caller = r->caller,
         .caller_display = r->caller_display,
         .callee = r->callee,

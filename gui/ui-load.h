@@ -20,7 +20,7 @@
 
 #include "corr-load.h"
 #include "corr.h"
-#include "ui-filter.h"
+#include "corr-filter.h"
 #include "ui-live.h"
 
 G_BEGIN_DECLS
@@ -50,7 +50,7 @@ typedef struct {
 UiCallRow *ui_call_row_new(const CorrCall *c);
 void ui_call_row_free(gpointer row);
 /* The filter's view of @r (borrows from @r). */
-void ui_call_row_subject(const UiCallRow *r, UiFilterSubject *out);
+void ui_call_row_subject(const UiCallRow *r, CorrFilterSubject *out);
 
 typedef struct UiLoad UiLoad;
 

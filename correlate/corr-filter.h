@@ -1,5 +1,5 @@
-/* sipladder GUI: the call list's filter, plain C (no GTK) so that it is
- * unit-tested on its own.
+/* sipladder: the call filter of the GUI's call list and of the CLI's
+ * --filter (tests/unit/test-filter.c).
  *
  * A filter is words separated by blanks; every word must match (AND).
  * "key:value" words look at one field, bare words at every field:
@@ -18,6 +18,8 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "corr.h"
+
 G_BEGIN_DECLS
 
 /* What a call offers to the filter; every string borrowed, may be NULL;
@@ -30,30 +32,46 @@ typedef struct {
     const char *const *addrs;   /* "10.0.0.1:5060", "[2001:db8::1]:5060" */
     const char *const *methods;
     const char *const *words;   /* anything else bare words may find (URIs, user agents) */
-} UiFilterSubject;
+} CorrFilterSubject;
 
 typedef enum {
-    UI_FILTER_ANY,
-    UI_FILTER_FROM,
-    UI_FILTER_TO,
-    UI_FILTER_STATE,
-    UI_FILTER_CALLID,
-    UI_FILTER_IP,
-    UI_FILTER_METHOD,
-} UiFilterField;
+    CORR_FILTER_ANY,
+    CORR_FILTER_FROM,
+    CORR_FILTER_TO,
+    CORR_FILTER_STATE,
+    CORR_FILTER_CALLID,
+    CORR_FILTER_IP,
+    CORR_FILTER_METHOD,
+} CorrFilterField;
 
-typedef struct UiFilter UiFilter;
+typedef struct CorrFilter CorrFilter;
 
 /* Parses @text (NULL or "" gives an empty filter, which matches
  * everything). Never fails; caller owns the result. */
-UiFilter *ui_filter_parse(const char *text);
-void ui_filter_free(UiFilter *f);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiFilter, ui_filter_free)
+CorrFilter *corr_filter_parse(const char *text);
+void corr_filter_free(CorrFilter *f);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CorrFilter, corr_filter_free)
 
-bool ui_filter_is_empty(const UiFilter *f);
-guint ui_filter_n_terms(const UiFilter *f);
+bool corr_filter_is_empty(const CorrFilter *f);
+guint corr_filter_n_terms(const CorrFilter *f);
 /* The field and value of term @i (borrowed), for tests and tooltips. */
-UiFilterField ui_filter_term(const UiFilter *f, guint i, const char **value);
-bool ui_filter_match(const UiFilter *f, const UiFilterSubject *s);
+CorrFilterField corr_filter_term(const CorrFilter *f, guint i, const char **value);
+bool corr_filter_match(const CorrFilter *f, const CorrFilterSubject *s);
+
+/* The strings of a call that the filter reads besides its named fields,
+ * each set once (NULL-terminated, caller owns: corr_call_terms_clear):
+ * the Call-IDs of its legs, the addresses its messages went between, the
+ * methods of its requests, and the Request-URIs and User-Agents. */
+typedef struct {
+    char **call_ids, **addrs, **methods, **words;
+} CorrCallTerms;
+
+void corr_call_terms_init(CorrCallTerms *t, const CorrCall *c);
+void corr_call_terms_clear(CorrCallTerms *t);
+/* The state the filter reads: corr_state_name() for calls, "register 200"
+ * style (kind and final status) for other entries (caller owns). */
+char *corr_call_filter_state(const CorrCall *c);
+/* Whether @c matches @f (the subject built from the call). */
+bool corr_filter_match_call(const CorrFilter *f, const CorrCall *c);
 
 G_END_DECLS
