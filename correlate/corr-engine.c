@@ -599,9 +599,16 @@ link_legs(CorrEngine *e, CorrLeg *leg, CorrLeg *other, CorrLinkReason why, const
     call_merge(e, early->call, late->call);
 }
 
+/* Files read one after another may go back in time: a leg that began
+ * more than this after @t (two capture points' clocks apart, at most) was
+ * not up at @t, whatever order its messages were read in. */
+#define LINK_CLOCK_SLACK (2 * SL_TIME_SECOND)
+
 static bool
 leg_active_at(const CorrLeg *l, SlTime t, SlTime window)
 {
+    if (l->start - t > LINK_CLOCK_SLACK)
+        return false;
     if (t - l->start > window && l->ended)
         return false;
     return !l->ended || l->end + SL_TIME_SECOND >= t;
@@ -862,6 +869,8 @@ link_by_numbers(CorrEngine *e, CorrLeg *leg, const CorrMsg *m)
         const CorrMsg *r = l->data;
         if (m->ts - r->ts > NUMBERS_WINDOW)
             break;
+        if (r->ts - m->ts > LINK_CLOCK_SLACK)
+            continue; /* later in time: read from a file before this one */
         if (r->leg == leg || !sl_addr_ip_equal(&r->dst, &m->src))
             continue;
         CorrLeg *cand = r->leg;

@@ -170,6 +170,20 @@ def two_capture_points_give_duplicates():
     assert c["endpoints"] == [A, P, B]
 
 
+@case
+def files_out_of_time_order_link_nothing_new():
+    # the failures (14:07:39 on) read before flows 3 and 4 (14:07:08 on):
+    # every sample's calls keep the legs they have alone; the same media
+    # ports used half a minute apart link nothing
+    names = ["failures.pcap", "flow3-redirect.pcap", "flow4-b2bua.pcap"]
+    alone = sorted(sorted(c["call_ids"]) for n in names for c in calls(n))
+    together = cli_json("calls", "--json", *[os.path.join(SAMPLES, n) for n in names])["calls"]
+    assert sorted(sorted(c["call_ids"]) for c in together) == alone, together
+    for order in (names, names[::-1]):
+        got = cli_json("calls", "--json", *[os.path.join(SAMPLES, n) for n in order])["calls"]
+        assert sum(len(c["legs"]) for c in got) == len([i for ids in alone for i in ids])
+
+
 def main():
     print(f"1..{len(cases)}")
     failed = 0
