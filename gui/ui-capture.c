@@ -940,6 +940,24 @@ ui_capture_save_pcap(UiCapture *c, const char *path, GAsyncReadyCallback done, g
                         "Select calls to save first");
         return FALSE;
     }
+    if (c->live) {
+        /* frame k is record k of the capture file, which may have stopped
+         * short of the calls (its bound, a full disk) */
+        UiLiveStats st;
+        ui_load_live_stats(c->load, &st);
+        if ((st.file_full || st.file_failed || !c->path) &&
+            ui_save_spec_first_frame(spec) > st.saved_frames) {
+            ui_save_spec_free(spec);
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                        "The selected calls came after the capture file stopped at %" G_GUINT64_FORMAT
+                        " packets (%s); they cannot be saved",
+                        st.saved_frames,
+                        !c->path         ? "it could not be made"
+                        : st.file_failed ? "it could not be written"
+                                         : "its bound, set in Preferences");
+            return FALSE;
+        }
+    }
     ui_save_spec_write_async(spec, path, NULL, done, user);
     return TRUE;
 }

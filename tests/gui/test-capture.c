@@ -698,13 +698,33 @@ test_file_bound(void)
     g_assert_cmpuint(st.saved_frames, >, 0);
     g_assert_cmpuint(st.saved_frames, <, 7);
     g_assert_cmpuint(st.saved_bytes, <=, 2048);
-    g_autofree char *part = g_strdup_printf("the capture file is full (%s): the first %"
+    g_autofree char *full = g_strdup_printf("the capture file is full (%s): the first %"
                                             G_GUINT64_FORMAT " packet",
                                             size, st.saved_frames);
-    g_assert_nonnull(strstr(status, part));
+    g_assert_nonnull(strstr(status, full));
     /* every call stays in the analysis */
     g_assert_cmpuint(ui_capture_count_rows(c, TRUE), ==, 3);
     g_assert_true(ui_capture_open_call(c, 3));
+    /* the last call came after the file stopped: Save Selected Calls says
+     * why it has nothing; the first call began inside it */
+    g_autofree char *late = g_build_filename(tmp_dir, "late-call.pcap", NULL);
+    reset_message(w);
+    g_action_group_activate_action(G_ACTION_GROUP(w), "save-pcap-to", g_variant_new_string(late));
+    gui_test_wait_until(saved_or_failed, w);
+    g_test_message("%s", ui_window_get_message(w));
+    g_autofree char *why = g_strdup_printf("The selected calls came after the capture file "
+                                           "stopped at %" G_GUINT64_FORMAT " packets (its bound",
+                                           st.saved_frames);
+    g_assert_true(g_str_has_prefix(ui_window_get_message(w), why));
+    g_assert_false(g_file_test(late, G_FILE_TEST_EXISTS));
+    g_assert_true(ui_capture_open_call(c, 1));
+    reset_message(w);
+    g_action_group_activate_action(G_ACTION_GROUP(w), "save-pcap-to", g_variant_new_string(late));
+    gui_test_wait_until(saved_or_failed, w);
+    g_autofree char *part = g_strdup_printf("Saved %" G_GUINT64_FORMAT " frames.",
+                                            st.saved_frames);
+    g_assert_cmpstr(ui_window_get_message(w), ==, part);
+    g_unlink(late);
     /* Save keeps the first packets, whole */
     g_autofree char *out = g_build_filename(tmp_dir, "bounded.pcap", NULL);
     reset_message(w);
