@@ -787,6 +787,8 @@ link_by_redirect(CorrEngine *e, CorrLeg *leg, const CorrMsg *m)
         const CorrMsg *r = l->data;
         if (m->ts - r->ts > e->opts.link_window)
             break;
+        if (r->ts - m->ts > LINK_CLOCK_SLACK)
+            continue; /* later in time: read from a file before this one */
         if (r->leg == leg || !sl_addr_ip_equal(&r->dst, &m->src))
             continue;
         size_t n = strlen(r->contact);

@@ -1,5 +1,5 @@
 /* sipladder: the call filter of the GUI's call list and of the CLI's
- * --filter (tests/unit/test-filter.c).
+ * --where (tests/unit/test-filter.c).
  *
  * A filter is words separated by blanks; every word must match (AND).
  * "key:value" words look at one field, bare words at every field:

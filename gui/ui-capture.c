@@ -897,6 +897,16 @@ ui_capture_export_ladder(UiCapture *c, const char *path, GError **error)
     return g_file_set_contents(path, svg, -1, error);
 }
 
+/* The first frame of @call's messages. */
+static uint64_t
+call_first_frame(const CorrCall *call)
+{
+    uint64_t first = G_MAXUINT64;
+    for (guint i = 0; call->msgs && i < call->msgs->len; i++)
+        first = MIN(first, ((const CorrMsg *)g_ptr_array_index(call->msgs, i))->frame);
+    return first;
+}
+
 gboolean
 ui_capture_save_pcap(UiCapture *c, const char *path, GAsyncReadyCallback done, gpointer user,
                      GError **error)
@@ -910,8 +920,19 @@ ui_capture_save_pcap(UiCapture *c, const char *path, GAsyncReadyCallback done, g
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_PENDING, "%s is still loading", c->path);
         return FALSE;
     }
-    UiSaveSpec *spec = ui_save_spec_new(c->path);
-    guint evicted = 0;
+    if (c->live && !c->path) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    "This capture keeps no file to save calls from");
+        return FALSE;
+    }
+    /* a live capture's calls come from its file, where frame k is record
+     * k: it may have stopped short of some (its bound, a failed write) */
+    UiLiveStats st = { 0 };
+    if (c->live)
+        ui_load_live_stats(c->load, &st);
+    bool stopped = st.file_full || st.file_failed;
+    g_autoptr(GPtrArray) calls = g_ptr_array_new();
+    guint evicted = 0, late = 0;
     int page = gtk_notebook_get_current_page(GTK_NOTEBOOK(c->list_notebook));
     CallList *l = &c->lists[page == 1 ? 1 : 0];
     GtkTreeModel *model = NULL;
@@ -924,11 +945,28 @@ ui_capture_save_pcap(UiCapture *c, const char *path, GAsyncReadyCallback done, g
         if (r && r->evicted)
             evicted++; /* its frames are no longer known */
         else if (r)
-            ui_save_spec_add_call(spec, r->key);
+            g_ptr_array_add(calls, (gpointer)r->key);
     }
     g_list_free_full(sel, (GDestroyNotify)gtk_tree_path_free);
-    if (ui_save_spec_n_frames(spec) == 0 && c->open_call)
-        ui_save_spec_add_call(spec, c->open_call);
+    if (calls->len == 0 && c->open_call)
+        g_ptr_array_add(calls, c->open_call);
+    for (guint i = 0; stopped && i < calls->len; i++)
+        if (call_first_frame(g_ptr_array_index(calls, i)) > st.saved_frames)
+            late++;
+    if (late) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    "%s came after the capture file stopped at %" G_GUINT64_FORMAT
+                    " packets (%s): %s cannot be saved; select calls from before it",
+                    calls->len == 1 ? "The call" : late == calls->len ? "The selected calls"
+                                                                      : "Some selected calls",
+                    st.saved_frames,
+                    st.file_failed ? "it could not be written" : "its bound, set in Preferences",
+                    late == 1 ? "that call" : "those calls");
+        return FALSE;
+    }
+    UiSaveSpec *spec = ui_save_spec_new(c->path);
+    for (guint i = 0; i < calls->len; i++)
+        ui_save_spec_add_call(spec, g_ptr_array_index(calls, i));
     if (ui_save_spec_n_frames(spec) == 0) {
         ui_save_spec_free(spec);
         if (evicted)
@@ -939,24 +977,6 @@ ui_capture_save_pcap(UiCapture *c, const char *path, GAsyncReadyCallback done, g
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                         "Select calls to save first");
         return FALSE;
-    }
-    if (c->live) {
-        /* frame k is record k of the capture file, which may have stopped
-         * short of the calls (its bound, a full disk) */
-        UiLiveStats st;
-        ui_load_live_stats(c->load, &st);
-        if ((st.file_full || st.file_failed || !c->path) &&
-            ui_save_spec_first_frame(spec) > st.saved_frames) {
-            ui_save_spec_free(spec);
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                        "The selected calls came after the capture file stopped at %" G_GUINT64_FORMAT
-                        " packets (%s); they cannot be saved",
-                        st.saved_frames,
-                        !c->path         ? "it could not be made"
-                        : st.file_failed ? "it could not be written"
-                                         : "its bound, set in Preferences");
-            return FALSE;
-        }
     }
     ui_save_spec_write_async(spec, path, NULL, done, user);
     return TRUE;

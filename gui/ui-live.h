@@ -66,7 +66,8 @@ void ui_live_iface_clear(UiLiveIface *i);
 typedef struct {
     bool started;           /* the source is open */
     bool running;           /* ... and has not ended */
-    uint64_t frames;        /* packets analysed (and written to the capture file) */
+    uint64_t frames;        /* packets analysed (written to the capture file
+                             * unless it stopped: file_full, file_failed) */
     uint64_t saved_frames;  /* of them, flushed to the capture file ... */
     uint64_t saved_bytes;   /* ... whose first saved_bytes hold them */
     CapSourceStats source;  /* kernel received/dropped, malformed HEP, dropped

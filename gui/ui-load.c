@@ -460,6 +460,8 @@ live_file_full(UiLoad *l, uint64_t frame)
 {
     l->file_full = true;
     live_flush(l);
+    if (l->pcap_failed)
+        return; /* that last flush failed: live_file_failed said so */
     g_mutex_lock(&l->lock);
     l->stats.file_full = true;
     g_mutex_unlock(&l->lock);
@@ -519,10 +521,14 @@ on_frame(const CorrLoadFile *file, const CapFrame *f, gpointer user)
         l->dumper = l->dead ? pcap_dump_open(l->dead, l->path) : NULL;
         if (!l->dumper) {
             l->pcap_failed = true;
+            g_mutex_lock(&l->lock);
+            l->stats.file_failed = true; /* said on the status line and by Save */
+            g_mutex_unlock(&l->lock);
             g_autofree char *text = g_strdup_printf(
                 "Cannot write the capture file %s: %s; what is captured cannot be saved", l->path,
                 l->dead ? pcap_geterr(l->dead) : "libpcap could not start");
             post_warning(l, CORR_LOAD_WARN_READ, text);
+            post_live(l, true);
             return;
         }
         l->file_bytes = 24; /* the file header */
@@ -826,7 +832,18 @@ copy_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel)
     bool ok = true;
     while (left && ok) {
         size_t n = fread(buf, 1, MIN(left, sizeof buf), in);
-        ok = n > 0 && fwrite(buf, 1, n, out) == n;
+        if (n == 0) {
+            /* the capture file is shorter than it was (cut back after a
+             * failed write) or cannot be read: a fault of the source */
+            int e = ferror(in) ? errno : 0;
+            fclose(in);
+            fclose(out);
+            g_unlink(j->dest);
+            g_task_return_new_error(task, SL_IO_ERROR, SL_IO_ERROR_OPEN, "Cannot read %s: %s",
+                                    j->load->path, e ? g_strerror(e) : "it ended early");
+            return;
+        }
+        ok = fwrite(buf, 1, n, out) == n;
         left -= n;
     }
     int e = errno;

@@ -78,7 +78,9 @@ UiLoad *ui_load_start(const char *path, const char *tls_keylog, const SlLimits *
 /* Starts capturing from what @spec says (copied). The worker opens the
  * source (failing that, a CORR_LOAD_WARN_OPEN warning, and the load ends
  * with no input), writes every frame to @pcap_path (created at the first
- * frame; NULL: not written) and reads until ui_load_stop(). Rows of calls
+ * frame; NULL: not written) up to UiLiveSpec.file_limit or a write error
+ * (a warning and UiLiveStats.file_full / file_failed say so; the file
+ * stays a whole prefix of the capture) and reads until ui_load_stop(). Rows of calls
  * evicted from memory come with evicted set, before any later row that
  * may reuse their key. @tls_keylog and @limits as for ui_load_start. */
 UiLoad *ui_load_start_live(const UiLiveSpec *spec, const char *pcap_path, const char *tls_keylog,
@@ -93,7 +95,7 @@ gboolean ui_load_is_live(const UiLoad *l);
 /* Live: the latest figures posted (main thread). */
 void ui_load_live_stats(UiLoad *l, UiLiveStats *out);
 /* Live: copies what was captured so far (every frame flushed to the
- * capture file; all of them once stopped) to @dest on a worker thread;
+ * capture file; all it holds once stopped) to @dest on a worker thread;
  * the finish gives the packet count, or -1 with @error set. */
 void ui_load_save_capture_async(UiLoad *l, const char *dest, GAsyncReadyCallback done,
                                 gpointer user_data);

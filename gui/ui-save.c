@@ -68,21 +68,6 @@ ui_save_spec_n_frames(const UiSaveSpec *s)
     return g_hash_table_size(s->frames);
 }
 
-guint64
-ui_save_spec_first_frame(const UiSaveSpec *s)
-{
-    guint64 first = 0;
-    GHashTableIter it;
-    gpointer k;
-    g_hash_table_iter_init(&it, s->frames);
-    while (g_hash_table_iter_next(&it, &k, NULL)) {
-        guint64 f = (guint64)*(gint64 *)k;
-        if (first == 0 || f < first)
-            first = f;
-    }
-    return first;
-}
-
 /* RTP header: the SSRC is the 32-bit word at byte 8 (RFC 3550 5.1). */
 static bool
 rtp_ssrc(SlView payload, uint32_t *ssrc)

@@ -20,7 +20,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(UiSaveSpec, ui_save_spec_free)
  * first and last frame. Copies what it needs: @call may go afterwards. */
 void ui_save_spec_add_call(UiSaveSpec *s, const CorrCall *call);
 guint ui_save_spec_n_frames(const UiSaveSpec *s); /* SIP frames so far */
-guint64 ui_save_spec_first_frame(const UiSaveSpec *s); /* the first of them (0: none) */
 
 /* Re-reads the source and writes the chosen frames to @dest as pcap
  * (nanosecond timestamps, the link type of the first frame written;

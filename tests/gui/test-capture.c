@@ -712,8 +712,9 @@ test_file_bound(void)
     g_action_group_activate_action(G_ACTION_GROUP(w), "save-pcap-to", g_variant_new_string(late));
     gui_test_wait_until(saved_or_failed, w);
     g_test_message("%s", ui_window_get_message(w));
-    g_autofree char *why = g_strdup_printf("The selected calls came after the capture file "
-                                           "stopped at %" G_GUINT64_FORMAT " packets (its bound",
+    g_autofree char *why = g_strdup_printf("The call came after the capture file stopped at %"
+                                           G_GUINT64_FORMAT " packets (its bound, set in "
+                                           "Preferences): that call cannot be saved",
                                            st.saved_frames);
     g_assert_true(g_str_has_prefix(ui_window_get_message(w), why));
     g_assert_false(g_file_test(late, G_FILE_TEST_EXISTS));
@@ -858,6 +859,29 @@ test_file_unwritable(void)
     g_assert_false(g_file_test(path, G_FILE_TEST_IS_SYMLINK));
     g_assert_true(g_file_test("/dev/full", G_FILE_TEST_EXISTS));
     g_ptr_array_unref(seen.warnings);
+    close(fd);
+
+    /* a capture file that cannot even be made: said the same way */
+    g_autofree char *nowhere = g_build_filename(tmp_dir, "no-such-folder", "x.pcap", NULL);
+    port = free_port();
+    g_autofree char *listen2 = g_strdup_printf("127.0.0.1:%u", port);
+    g_autoptr(UiLiveSpec) spec2 = ui_live_spec_new(UI_LIVE_HEP, listen2, NULL, 10);
+    LoadSeen seen2 = { .warnings = g_ptr_array_new_with_free_func(g_free) };
+    l = ui_load_start_live(spec2, nowhere, NULL, NULL, &cb, &seen2);
+    gui_test_wait_until(seen_started, &seen2);
+    fd = send_hep_calls(port, 3, sl_time_from_parts(1795615645, 0));
+    gui_test_wait_until_for(seen_failed, &seen2, 10);
+    g_assert_cmpuint(seen2.warnings->len, ==, 1);
+    g_autofree char *start2 = g_strdup_printf("Cannot write the capture file %s: ", nowhere);
+    g_assert_true(g_str_has_prefix(g_ptr_array_index(seen2.warnings, 0), start2));
+    ui_load_stop(l);
+    gui_test_wait_until(seen_done_p, &seen2);
+    ui_load_save_capture_async(l, nowhere, on_saved_capture, &error);
+    gui_test_wait_until(error_set, &error);
+    g_assert_cmpstr(error->message, ==, "The capture file could not be written");
+    g_clear_error(&error);
+    ui_load_free(l);
+    g_ptr_array_unref(seen2.warnings);
     close(fd);
 }
 
