@@ -10,15 +10,11 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
+
+import tap
+from tap import case
 
 CLI, SAMPLE = sys.argv[1], sys.argv[2]
-cases = []
-
-
-def case(fn):
-    cases.append(fn)
-    return fn
 
 
 def run(*args):
@@ -320,25 +316,5 @@ def audio_refuses_what_it_cannot_decode(tmp):
     assert r.returncode == 2
 
 
-def main():
-    print(f"1..{len(cases)}")
-    failed = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, fn in enumerate(cases, 1):
-            try:
-                arg = (tmp,) if fn.__code__.co_argcount else ()
-                res = fn(*arg)
-                if isinstance(res, str) and res.startswith("SKIP"):
-                    print(f"ok {i} {fn.__name__} # {res}")
-                else:
-                    print(f"ok {i} {fn.__name__}")
-            except Exception as e:  # an assertion or a crash of the CLI
-                failed += 1
-                print(f"not ok {i} {fn.__name__}")
-                for l in repr(e).splitlines():
-                    print(f"# {l}")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tap.run())

@@ -11,14 +11,11 @@ import os
 import subprocess
 import sys
 
+import tap
+from tap import case
+
 CLI, SAMPLES = sys.argv[1], sys.argv[2]
 A, P, R, PB, B = ("10.0.0.%d:5060" % n for n in (10, 20, 30, 40, 50))
-cases = []
-
-
-def case(fn):
-    cases.append(fn)
-    return fn
 
 
 def cli_json(*args):
@@ -184,20 +181,5 @@ def files_out_of_time_order_link_nothing_new():
         assert sorted(sorted(c["call_ids"]) for c in got) == alone, (order, got)
 
 
-def main():
-    print(f"1..{len(cases)}")
-    failed = 0
-    for i, fn in enumerate(cases, 1):
-        try:
-            fn()
-            print(f"ok {i} {fn.__name__}")
-        except Exception as e:
-            failed += 1
-            print(f"not ok {i} {fn.__name__}")
-            for line in repr(e).splitlines():
-                print(f"# {line}")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tap.run())

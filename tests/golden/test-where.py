@@ -14,15 +14,12 @@ import re
 import subprocess
 import sys
 
+import tap
+from tap import case
+
 CLI, SAMPLES = sys.argv[1], sys.argv[2]
 FILES = [os.path.join(SAMPLES, n) for n in ("failures.pcap", "flow3-redirect.pcap",
                                             "flow4-b2bua.pcap")]
-cases = []
-
-
-def case(fn):
-    cases.append(fn)
-    return fn
 
 
 def run(*args, ok=True):
@@ -165,20 +162,5 @@ def help_names_it():
         assert "--where=EXPR" in run(cmd, "--help").stdout, cmd
 
 
-def main():
-    print(f"1..{len(cases)}")
-    failed = 0
-    for i, fn in enumerate(cases, 1):
-        try:
-            fn()
-            print(f"ok {i} {fn.__name__}")
-        except Exception as e:  # an assertion or a crash of the CLI
-            failed += 1
-            print(f"not ok {i} {fn.__name__}")
-            for l in repr(e).splitlines():
-                print(f"# {l}")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(tap.run())
