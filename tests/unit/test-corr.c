@@ -1890,6 +1890,41 @@ test_nolink_redirect_after_window(void)
     fx_clear(&fx);
 }
 
+/* Files read out of time order: a 302 from a later file, read first, and
+ * then an INVITE 30 s earlier to its Contact. The INVITE cannot follow a
+ * redirect it never got, so the legs stay apart. */
+static void
+test_nolink_redirect_from_later_file(void)
+{
+    g_auto(Fx) fx = { 0 };
+    fx_init(&fx, NULL);
+    FEED(&fx, .t = 30000, .src = PHONE, .dst = REDIR, .method = "INVITE", .cid = "rl-1",
+         .ruri = "sip:bob@example.com", .branch = "z9hG4bKrl1");
+    FEED(&fx, .t = 30020, .src = REDIR, .dst = PHONE, .status = 302, .cid = "rl-1", .ttag = "rx",
+         .contact = "sip:bob@10.0.0.60", .branch = "z9hG4bKrl1");
+    FEED(&fx, .t = 0, .src = PHONE, .dst = TARGET, .method = "INVITE", .cid = "rl-2",
+         .ftag = "fa2", .ruri = "sip:bob@10.0.0.60");
+    /* within the clock slack (2 s) the same order still links */
+    FEED(&fx, .t = 40000, .src = PHONE, .dst = REDIR, .method = "INVITE", .cid = "rl-3",
+         .ruri = "sip:carol@example.com", .branch = "z9hG4bKrl3");
+    FEED(&fx, .t = 41000, .src = REDIR, .dst = PHONE, .status = 302, .cid = "rl-3", .ttag = "ry",
+         .contact = "sip:carol@10.0.0.60", .branch = "z9hG4bKrl3");
+    FEED(&fx, .t = 39500, .src = PHONE, .dst = TARGET, .method = "INVITE", .cid = "rl-4",
+         .ftag = "fa4", .ruri = "sip:carol@10.0.0.60");
+    corr_engine_finish(fx.e);
+    REQUIRE_LEN(calls_of(&fx)->len, 3);
+    g_assert_cmpuint(call_at(&fx, 0)->legs->len, ==, 1);
+    g_assert_cmpuint(call_at(&fx, 1)->legs->len, ==, 1);
+    g_assert_cmpstr(leg_at(call_at(&fx, 1), 0)->call_id, ==, "rl-2");
+    CorrCall *c = call_at(&fx, 2);
+    REQUIRE_LEN(c->legs->len, 2);
+    /* legs are in time order, and the later one records the link */
+    g_assert_cmpstr(leg_at(c, 0)->call_id, ==, "rl-4");
+    g_assert_cmpint(leg_at(c, 1)->linked_by, ==, CORR_LINK_REDIRECT);
+    g_assert_true(leg_at(c, 1)->linked_to == leg_at(c, 0));
+    fx_clear(&fx);
+}
+
 /* The control of the two cases above within their windows, with other
  * traffic in between. */
 static void
@@ -2801,6 +2836,7 @@ main(int argc, char **argv)
     g_test_add_func("/corr/nolink/numbers-ambiguous", test_nolink_numbers_ambiguous);
     g_test_add_func("/corr/nolink/numbers-after-window", test_nolink_numbers_after_window);
     g_test_add_func("/corr/nolink/redirect-after-window", test_nolink_redirect_after_window);
+    g_test_add_func("/corr/nolink/redirect-from-later-file", test_nolink_redirect_from_later_file);
     g_test_add_func("/corr/nolink/unknown-x-call-id", test_nolink_unknown_x_call_id);
     g_test_add_func("/corr/nolink/different-tokens", test_nolink_different_tokens);
     g_test_add_func("/corr/nolink/null-session-id", test_nolink_null_session_id);
