@@ -6,7 +6,6 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <math.h>
-#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -621,11 +620,9 @@ main(int argc, char **argv)
     g_test_add_func("/ladder-canvas/export/svg", test_export_svg);
     g_test_add_func("/ladder-canvas/export/png", test_export_png);
     g_test_add_func("/ladder-canvas/export/pdf", test_export_pdf);
-    int rc = g_test_run();
-    /* fontconfig's caches stay behind otherwise, and LeakSanitizer would
-     * report them */
-    pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
-    FcFini();
-    return rc;
+    /* no cleanup of Pango, cairo or fontconfig at exit: Pango loads fonts
+     * on a thread of its own, and cairo_debug_reset_static_data() or
+     * FcFini() while that holds a font aborted now and then (fontconfig's
+     * caches are left to tests/lsan.supp) */
+    return g_test_run();
 }
