@@ -15,7 +15,14 @@
 #include "rtcp-reports.h"
 #include "rtp-stream.h"
 
-typedef CorrLoadFile FileStreams;
+/* What a stream's line says of the capture: the file of its first packet,
+ * and the time its relative times count from. */
+typedef struct {
+    const char *file;
+    SlTime first_frame_ts;
+    bool has_first_frame;
+    RtcpReports *rtcp;
+} FileStreams;
 
 struct CliMedia {
     gboolean json, csv, series;
@@ -327,7 +334,10 @@ print_all(RtpCtx *ctx)
     guint shown = 0;
     for (guint i = 0; i < streams->len; i++) {
         const RtpStream *s = g_ptr_array_index(streams, i);
-        const FileStreams *fs = corr_load_stream_file(ctx->load, i);
+        const CorrLoadFile *f = corr_load_stream_file(ctx->load, i);
+        FileStreams fs_line = { f->file, 0, false, f->rtcp };
+        fs_line.has_first_frame = corr_load_time_origin(ctx->load, &fs_line.first_frame_ts);
+        const FileStreams *fs = &fs_line;
         guint id = i + 1;
         if (cli_where_given() && !(info && info[i].call && cli_where_match(info[i].call)))
             continue; /* --where: streams of the calls chosen only */

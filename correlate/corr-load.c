@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cap-decode.h"
 #include "cap-source.h"
@@ -18,26 +19,51 @@
 /* Frames between two progress reports. */
 #define LOAD_PROGRESS_FRAMES 4096
 
+/* One input: its file record, and what the loader tracks while it reads
+ * it. Inputs are read together, frame by frame in time order. */
+typedef struct {
+    const char *file;
+    guint index;            /* position in the caller's array; CapPacket.source_id */
+    CorrLoadFile *f;        /* once opened */
+    CapSource *src;         /* while open */
+    bool own_src;
+    bool has_start;         /* start: the time of its first frame, found before reading */
+    SlTime start;
+    CapFrame frame;         /* the frame to feed next, when has_frame */
+    bool has_frame;
+    CapReadResult r;        /* how reading ended */
+    GError *error;
+    unsigned warnings, suppressed;
+    uint64_t cut_frames, first_cut; /* frames cut short by the snaplen */
+    uint32_t cut_max;       /* the most bytes kept of a cut frame: the snaplen, or near it */
+    int linktype;
+    uint64_t unsupported;   /* frames of a link type the decoder does not take */
+} Reader;
+
 struct CorrLoad {
     CorrLoadOptions opts;
     GPtrArray *inputs;         /* CorrLoadFile*, owned */
-    CorrLoadFile *cur;
+    GPtrArray *readers;        /* Reader*, by index in the caller's array */
     GHashTable *sip_seen;      /* "callid|cseq|method|src|dst[|status]" -> SlTime* */
-    GPtrArray *streams;        /* every file's RtpStream*, borrowed */
+    RtpStreamTable *table;     /* with media: every input's RTP streams */
+    RtcpReports *rtcp;         /* with media: RTCP reports of every input */
+    GArray *first_reader;      /* guint: the reader of each stream's first packet, by id */
+    GPtrArray *streams;        /* RtpStream*, borrowed from the table */
     GArray *stream_file;       /* guint: index into inputs, parallel to streams */
     CorrStreamInfo *info;      /* parallel to streams */
     CorrMediaCollector *collector;
     FlowClassifier *classifier;
-    SipDissector *sip;
-    uint64_t total_bytes, done_bytes; /* done: files before the current one */
-    unsigned warnings, suppressed;    /* of the current file */
+    SipDissector *sip;         /* while reading */
+    CapDecoder *dec;           /* while reading */
+    SlTime origin;             /* the first frame read */
+    bool has_origin;
+    uint64_t total_bytes;
+    gint64 last_frame_wall;    /* with an idle function: when the last frame came */
     bool complete, cancelled;
     char *source_name;         /* corr_load_source: the name its records borrow */
     SlLimits limits;
     CorrLoadLimit hits[SL_LIMIT_COUNT];
     uint64_t seen[SL_LIMIT_COUNT]; /* counters as last read (see check_limits) */
-    CapDecoder *dec;           /* of the current file */
-    guint rtp_streams;         /* streams of the files before the current one */
 };
 
 void
@@ -47,12 +73,20 @@ corr_load_options_init(CorrLoadOptions *o)
 }
 
 static void
-input_free(gpointer p)
+reader_free(gpointer p)
 {
-    CorrLoadFile *f = p;
-    rtp_stream_table_free(f->table);
-    rtcp_reports_free(f->rtcp);
-    g_free(f);
+    Reader *rd = p;
+    if (rd->own_src)
+        cap_source_free(rd->src);
+    g_clear_error(&rd->error);
+    g_free(rd);
+}
+
+static Reader *
+reader_of(CorrLoad *l, guint source_id)
+{
+    g_return_val_if_fail(source_id < l->readers->len, g_ptr_array_index(l->readers, 0));
+    return g_ptr_array_index(l->readers, source_id);
 }
 
 static void G_GNUC_PRINTF(5, 6)
@@ -185,7 +219,7 @@ media_message(CorrLoad *l, const SipFound *f)
     SlError err = { 0 };
     if (sdp_parse(body, &sdp, &err) == SL_ERR_NOT_MINE)
         return;
-    apply_sdp(l->cur->table, body, &sdp, setup);
+    apply_sdp(l->table, body, &sdp, setup);
 }
 
 /* ------------------------------------------------------------ limits
@@ -237,8 +271,8 @@ static void
 read_counters(CorrLoad *l, uint64_t now[SL_LIMIT_COUNT])
 {
     corr_load_stage_counters(l->sip, l->dec, now);
-    if (l->cur && l->cur->table)
-        now[SL_LIMIT_RTP_STREAMS] = rtp_stream_table_stats(l->cur->table)->streams_limit;
+    if (l->table)
+        now[SL_LIMIT_RTP_STREAMS] = rtp_stream_table_stats(l->table)->streams_limit;
     if (l->opts.engine) {
         CorrEngineDrops d;
         corr_engine_drops(l->opts.engine, &d);
@@ -265,9 +299,9 @@ corr_load_limit_text(SlLimitId id, const CorrLoadLimit *hit, bool summary)
 }
 
 /* Reports the limits whose counters moved since the last call; @frame is
- * the frame being read. */
+ * the frame of @file being read. */
 static void
-check_limits(CorrLoad *l, uint64_t frame)
+check_limits(CorrLoad *l, const char *file, uint64_t frame)
 {
     uint64_t now[SL_LIMIT_COUNT];
     read_counters(l, now);
@@ -276,7 +310,7 @@ check_limits(CorrLoad *l, uint64_t frame)
             continue;
         CorrLoadLimit *h = &l->hits[i];
         if (h->count == 0 && now[i] > l->seen[i]) {
-            h->file = l->cur->file;
+            h->file = file;
             h->frame = frame;
             g_autofree char *text = corr_load_limit_text((SlLimitId)i, h, false);
             warn(l, CORR_LOAD_WARN_LIMIT, h->file, frame, "%s", text);
@@ -312,31 +346,32 @@ static void
 on_message(const SipFound *f, gpointer user)
 {
     CorrLoad *l = user;
+    Reader *rd = reader_of(l, f->pkt->source_id);
     if (f->status != SL_OK) {
-        if (l->warnings >= CORR_LOAD_MAX_WARNINGS) {
-            l->suppressed++;
+        if (rd->warnings >= CORR_LOAD_MAX_WARNINGS) {
+            rd->suppressed++;
         } else {
-            l->warnings++;
+            rd->warnings++;
             const SlError *e = &f->msg->error;
             if (f->pkt->flags & CAP_PKT_TRUNCATED)
                 /* not the sender's fault: say what happened to the frame */
-                warn(l, CORR_LOAD_WARN_MESSAGE, l->cur->file, f->pkt->frame,
+                warn(l, CORR_LOAD_WARN_MESSAGE, rd->file, f->pkt->frame,
                      "%s: frame %" G_GUINT64_FORMAT ": SIP message incomplete: the capture kept %u "
                      "of the frame's %u bytes (snaplen)",
-                     l->cur->file, f->pkt->frame, f->pkt->cap_len, f->pkt->wire_len);
+                     rd->file, f->pkt->frame, f->pkt->cap_len, f->pkt->wire_len);
             else
-                warn(l, CORR_LOAD_WARN_MESSAGE, l->cur->file, f->pkt->frame,
+                warn(l, CORR_LOAD_WARN_MESSAGE, rd->file, f->pkt->frame,
                      "%s: frame %" G_GUINT64_FORMAT ": %s SIP message (%s at byte %zu)",
-                     l->cur->file, f->pkt->frame, sl_status_name(f->status),
+                     rd->file, f->pkt->frame, sl_status_name(f->status),
                      e->msg ? e->msg : "?", e->offset);
         }
     }
     if (l->opts.engine)
         corr_engine_feed(l->opts.engine, f);
-    if (l->cur->table)
+    if (l->table)
         media_message(l, f);
     if (l->opts.message_func)
-        l->opts.message_func(l->cur, f, l->opts.user_data);
+        l->opts.message_func(rd->f, f, l->opts.user_data);
 }
 
 /* Every payload goes to the SIP dissector first (its messages may set up
@@ -346,28 +381,37 @@ on_packet(const CapPacket *pkt, gpointer user)
 {
     CorrLoad *l = user;
     sip_dissector_packet(pkt, l->sip);
-    CorrLoadFile *f = l->cur;
-    if (f->table && pkt->transport == CAP_TRANSPORT_UDP) {
-        RtpStream *s = rtp_stream_table_feed(f->table, pkt);
+    if (l->table && pkt->transport == CAP_TRANSPORT_UDP) {
+        RtpStream *s = rtp_stream_table_feed(l->table, pkt);
         if (s) {
+            while (l->first_reader->len < s->id) /* a new stream (ids follow first packets) */
+                g_array_append_val(l->first_reader, pkt->source_id);
             /* once its flow is classified, a stream's packets skip the
              * classifier's lookup */
             if (l->classifier && !s->flow_decided)
                 flow_class_packet_decided(l->classifier, pkt, &s->flow_decided);
         } else {
-            rtcp_reports_packet(f->rtcp, pkt);
+            rtcp_reports_packet(l->rtcp, pkt);
         }
     }
     if (l->opts.packet_func)
-        l->opts.packet_func(f, pkt, l->opts.user_data);
+        l->opts.packet_func(reader_of(l, pkt->source_id)->f, pkt, l->opts.user_data);
 }
 
 static void
-progress(CorrLoad *l, CapSource *src)
+progress(CorrLoad *l)
 {
-    if (l->opts.progress_func)
-        l->opts.progress_func(l->done_bytes + MIN(cap_source_position(src), src->size),
-                              l->total_bytes, l->opts.user_data);
+    if (!l->opts.progress_func)
+        return;
+    uint64_t done = 0;
+    for (guint i = 0; i < l->readers->len; i++) {
+        const Reader *rd = g_ptr_array_index(l->readers, i);
+        if (rd->src)
+            done += MIN(cap_source_position(rd->src), rd->src->size);
+        else if (rd->f)
+            done += rd->f->size; /* read and closed */
+    }
+    l->opts.progress_func(done, l->total_bytes, l->opts.user_data);
 }
 
 static bool
@@ -378,142 +422,283 @@ is_cancelled(CorrLoad *l)
     return l->cancelled;
 }
 
-static CorrLoadFile *
-input_new(CorrLoad *l, const char *file, guint index)
+static Reader *
+reader_new(CorrLoad *l, const char *file, CapSource *src)
 {
-    CorrLoadFile *f = g_new0(CorrLoadFile, 1);
-    f->file = file;
-    f->index = index;
-    if (l->opts.media) {
-        f->table = rtp_stream_table_new();
-        uint64_t max = l->limits.value[SL_LIMIT_RTP_STREAMS];
-        rtp_stream_table_set_max_streams(
-            f->table, (guint)MIN(max - MIN(max, l->rtp_streams), G_MAXUINT));
-        f->rtcp = rtcp_reports_new();
-        if (l->collector)
-            rtp_stream_table_set_packet_func(f->table, corr_media_packet, l->collector);
-    }
-    g_ptr_array_add(l->inputs, f);
-    return f;
+    Reader *rd = g_new0(Reader, 1);
+    rd->file = file;
+    rd->index = l->readers->len;
+    rd->src = src;
+    rd->linktype = -1;
+    g_ptr_array_add(l->readers, rd);
+    return rd;
 }
 
-/* Reads every frame of @src (borrowed), named @file in messages. */
+/* The input is open: its record, and the source's id. */
 static void
-read_source(CorrLoad *l, CapSource *src, const char *file, guint index)
+reader_opened(CorrLoad *l, Reader *rd)
+{
+    CorrLoadFile *f = g_new0(CorrLoadFile, 1);
+    f->file = rd->file;
+    f->index = rd->index;
+    f->size = rd->src->size;
+    f->opened = true;
+    f->table = l->table;
+    f->rtcp = l->rtcp;
+    g_ptr_array_add(l->inputs, f);
+    rd->f = f;
+    rd->src->id = rd->index;
+}
+
+/* Opens a file input; false (with a warning) when it cannot be. */
+static bool
+reader_open(CorrLoad *l, Reader *rd)
 {
     g_autoptr(GError) error = NULL;
-    src->id = index;
-    CorrLoadFile *f = input_new(l, file, index);
-    f->size = src->size;
-    f->opened = true;
-    l->cur = f;
-    l->warnings = l->suppressed = 0;
-    g_hash_table_remove_all(l->sip_seen); /* SIP state is per capture, as in Wireshark */
+    rd->src = cap_source_open_file(rd->file, &error);
+    if (rd->src == NULL) {
+        warn(l, CORR_LOAD_WARN_OPEN, rd->file, 0, "%s", error->message);
+        return false;
+    }
+    rd->own_src = true;
+    reader_opened(l, rd);
+    return true;
+}
+
+/* Reads the input's next frame into rd->frame; false at its end (or on
+ * cancel while a live source is quiet). */
+static bool
+reader_advance(CorrLoad *l, Reader *rd)
+{
+    rd->has_frame = false;
+    for (;;) {
+        rd->r = cap_source_next(rd->src, &rd->frame, &rd->error);
+        if (rd->r != CAP_READ_IDLE)
+            break;
+        if (l->opts.idle_func)
+            l->opts.idle_func((double)(g_get_monotonic_time() - l->last_frame_wall) / 1e6,
+                              l->opts.user_data);
+        if (is_cancelled(l))
+            return false;
+    }
+    rd->has_frame = rd->r == CAP_READ_FRAME;
+    return rd->has_frame;
+}
+
+/* The input ended (or the load was cancelled): what it read, and why it
+ * stopped if that was an error. The source is closed. */
+static void
+reader_end(CorrLoad *l, Reader *rd)
+{
+    CorrLoadFile *f = rd->f;
+    f->frames = rd->src->frames;
+    f->complete = !l->cancelled && rd->r == CAP_READ_END;
+    if (!l->cancelled && rd->r == CAP_READ_ERROR)
+        warn(l, CORR_LOAD_WARN_READ, rd->file, f->frames,
+             "%s; the messages up to frame %" G_GUINT64_FORMAT " were read",
+             rd->error ? rd->error->message : "read error", f->frames);
+    if (rd->own_src)
+        g_clear_pointer(&rd->src, cap_source_free);
+    else
+        rd->src = NULL;
+}
+
+/* Decodes the input's current frame. */
+static void
+reader_feed(CorrLoad *l, Reader *rd)
+{
+    const CapFrame *frame = &rd->frame;
+    CorrLoadFile *f = rd->f;
+    if (l->opts.idle_func) /* a clock read per frame costs ~4 % of a file's reading */
+        l->last_frame_wall = g_get_monotonic_time();
+    if (!l->has_origin) {
+        l->origin = frame->ts;
+        l->has_origin = true;
+        if (l->table)
+            rtp_stream_table_set_time_origin(l->table, frame->ts);
+    }
+    if (!f->has_first_frame) {
+        f->first_frame_ts = frame->ts;
+        f->has_first_frame = true;
+    }
+    if (frame->cap_len < frame->wire_len) {
+        if (rd->cut_frames++ == 0)
+            rd->first_cut = frame->frame;
+        rd->cut_max = MAX(rd->cut_max, frame->cap_len);
+    }
+    rd->linktype = frame->linktype;
+    if (l->opts.frame_func)
+        l->opts.frame_func(f, frame, l->opts.user_data);
+    uint64_t unsupported = cap_decoder_stats(l->dec)->unsupported_link;
+    cap_decoder_feed(l->dec, frame, rd->index);
+    rd->unsupported += cap_decoder_stats(l->dec)->unsupported_link - unsupported;
+    check_limits(l, rd->file, frame->frame);
+    if (rd->src->frames % LOAD_PROGRESS_FRAMES == 0)
+        progress(l);
+}
+
+/* What is said of an input once everything is read. */
+static void
+reader_summary(CorrLoad *l, Reader *rd)
+{
+    CorrLoadFile *f = rd->f;
+    if (rd->suppressed)
+        warn(l, CORR_LOAD_WARN_SUPPRESSED, rd->file, 0, "%s: %u more warnings not shown",
+             rd->file, rd->suppressed);
+    if (f->frames && rd->unsupported == f->frames) {
+        const char *name = pcap_datalink_val_to_name(rd->linktype);
+        warn(l, CORR_LOAD_WARN_LINK, rd->file, 0,
+             "%s: link type %d (%s) is not supported: no packet of the file was decoded",
+             rd->file, rd->linktype, name ? name : "unknown");
+        f->complete = false; /* nothing of it could be analysed */
+    }
+    if (rd->cut_frames)
+        warn(l, CORR_LOAD_WARN_SNAPLEN, rd->file, rd->first_cut,
+             "%s: %" G_GUINT64_FORMAT " frames were cut short by the capture's snaplen (from "
+             "frame %" G_GUINT64_FORMAT ", at most %u bytes kept): what they carried is "
+             "incomplete",
+             rd->file, rd->cut_frames, rd->first_cut, rd->cut_max);
+}
+
+/* The open input whose frame comes first in time (the earlier input on a
+ * tie), or NULL. */
+static Reader *
+earliest(GPtrArray *active)
+{
+    Reader *best = NULL;
+    for (guint i = 0; i < active->len; i++) {
+        Reader *rd = g_ptr_array_index(active, i);
+        if (!best || rd->frame.ts < best->frame.ts ||
+            (rd->frame.ts == best->frame.ts && rd->index < best->index))
+            best = rd;
+    }
+    return best;
+}
+
+static gint
+by_start(gconstpointer a, gconstpointer b)
+{
+    const Reader *x = *(Reader *const *)a, *y = *(Reader *const *)b;
+    /* an input whose start is unknown is opened first */
+    if (x->has_start != y->has_start)
+        return x->has_start ? 1 : -1;
+    if (x->has_start && x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Reads every input with one decoder, one SIP dissector and one RTP table,
+ * as one capture: frames in time order across the inputs (as mergecap
+ * merges them), so a TCP stream, an RTP stream or a call that goes on
+ * from one file to the next continues. An input is opened when the merge
+ * reaches its first frame, so that a long series of files (a ring buffer)
+ * holds only the files that overlap open. */
+static void
+read_inputs(CorrLoad *l)
+{
     SipParseOptions sopts;
     CapLimits climits;
     corr_load_stage_options(&l->limits, &sopts, &climits);
-    g_autoptr(SipDissector) sip = sip_dissector_new(&sopts, on_message, l);
+    l->sip = sip_dissector_new(&sopts, on_message, l);
     if (l->opts.tls_keylog)
-        sip_dissector_set_tls_keylog(sip, l->opts.tls_keylog);
-    l->sip = sip;
-    g_autoptr(CapDecoder) dec = cap_decoder_new(&climits, on_packet, l);
-    l->dec = dec;
-    read_counters(l, l->seen); /* the new file's counters start at 0 */
+        sip_dissector_set_tls_keylog(l->sip, l->opts.tls_keylog);
+    l->dec = cap_decoder_new(&climits, on_packet, l);
+    read_counters(l, l->seen);
+    l->last_frame_wall = g_get_monotonic_time();
 
-    CapFrame frame;
-    CapReadResult r = CAP_READ_END;
-    uint64_t cut_frames = 0, first_cut = 0;
-    uint32_t cut_max = 0; /* the most bytes kept of a cut frame: the snaplen, or near it */
-    int linktype = -1;
-    gint64 last_frame_wall = g_get_monotonic_time();
-    while (!is_cancelled(l) &&
-           ((r = cap_source_next(src, &frame, &error)) == CAP_READ_FRAME || r == CAP_READ_IDLE)) {
-        if (r == CAP_READ_IDLE) {
-            if (l->opts.idle_func)
-                l->opts.idle_func((double)(g_get_monotonic_time() - last_frame_wall) / 1e6,
-                                  l->opts.user_data);
-            continue;
-        }
-        if (l->opts.idle_func) /* a clock read per frame costs ~4 % of a file's reading */
-            last_frame_wall = g_get_monotonic_time();
-        if (!f->has_first_frame) {
-            f->first_frame_ts = frame.ts;
-            f->has_first_frame = true;
-            if (f->table)
-                rtp_stream_table_set_time_origin(f->table, frame.ts);
-        }
-        if (frame.cap_len < frame.wire_len) {
-            if (cut_frames++ == 0)
-                first_cut = frame.frame;
-            cut_max = MAX(cut_max, frame.cap_len);
-        }
-        linktype = frame.linktype;
-        if (l->opts.frame_func)
-            l->opts.frame_func(f, &frame, l->opts.user_data);
-        cap_decoder_feed(dec, &frame, src->id);
-        check_limits(l, frame.frame);
-        if (src->frames % LOAD_PROGRESS_FRAMES == 0)
-            progress(l, src);
+    g_autoptr(GPtrArray) waiting = g_ptr_array_new();
+    for (guint i = 0; i < l->readers->len; i++) {
+        Reader *rd = g_ptr_array_index(l->readers, i);
+        if (rd->src || rd->file)
+            g_ptr_array_add(waiting, rd);
     }
-    cap_decoder_finish(dec);
-    check_limits(l, src->frames);
-    f->frames = src->frames;
-    f->complete = !l->cancelled && r == CAP_READ_END;
-    if (!l->cancelled && r == CAP_READ_ERROR)
-        warn(l, CORR_LOAD_WARN_READ, file, src->frames,
-             "%s; the messages up to frame %" G_GUINT64_FORMAT " were read", error->message,
-             src->frames);
-    if (l->suppressed)
-        warn(l, CORR_LOAD_WARN_SUPPRESSED, file, 0, "%s: %u more warnings not shown", file,
-             l->suppressed);
-    const CapStats *cs = cap_decoder_stats(dec);
-    if (cs->unsupported_link && cs->unsupported_link == cs->frames) {
-        const char *name = pcap_datalink_val_to_name(linktype);
-        warn(l, CORR_LOAD_WARN_LINK, file, 0,
-             "%s: link type %d (%s) is not supported: no packet of the file was decoded", file,
-             linktype, name ? name : "unknown");
-        f->complete = false; /* nothing of it could be analysed */
+    g_ptr_array_sort(waiting, by_start);
+    g_autoptr(GPtrArray) active = g_ptr_array_new();
+    guint next = 0;
+    Reader *last = NULL;
+    while (!is_cancelled(l)) {
+        /* open the inputs whose first frame comes before the next one */
+        while (next < waiting->len) {
+            Reader *w = g_ptr_array_index(waiting, next);
+            Reader *first = earliest(active);
+            if (first && w->has_start && w->start > first->frame.ts)
+                break;
+            next++;
+            if (!w->src && !reader_open(l, w))
+                continue;
+            if (reader_advance(l, w))
+                g_ptr_array_add(active, w);
+            else
+                reader_end(l, w);
+        }
+        Reader *rd = earliest(active);
+        if (!rd)
+            break;
+        reader_feed(l, rd);
+        last = rd;
+        if (!reader_advance(l, rd)) {
+            g_ptr_array_remove_fast(active, rd);
+            reader_end(l, rd);
+        }
     }
-    if (cut_frames)
-        warn(l, CORR_LOAD_WARN_SNAPLEN, file, first_cut,
-             "%s: %" G_GUINT64_FORMAT " frames were cut short by the capture's snaplen (from frame %"
-             G_GUINT64_FORMAT ", at most %u bytes kept): what they carried is incomplete",
-             file, cut_frames, first_cut, cut_max);
-    if (f->table) {
-        rtp_stream_table_finish(f->table);
-        l->rtp_streams += rtp_stream_table_streams(f->table)->len;
+    for (guint i = 0; i < active->len; i++) /* cancelled */
+        reader_end(l, g_ptr_array_index(active, i));
+    cap_decoder_finish(l->dec);
+    if (last)
+        check_limits(l, last->file, last->f->frames);
+    for (guint i = 0; i < l->readers->len; i++) {
+        Reader *rd = g_ptr_array_index(l->readers, i);
+        if (rd->f)
+            reader_summary(l, rd);
     }
-    progress(l, src);
-    l->done_bytes += src->size;
-    l->sip = NULL;
-    l->dec = NULL;
+    if (l->table)
+        rtp_stream_table_finish(l->table);
+    progress(l);
+    g_clear_pointer(&l->sip, sip_dissector_free);
+    g_clear_pointer(&l->dec, cap_decoder_free);
 }
 
-static void
-read_one(CorrLoad *l, const char *file, guint index)
+/* The time of the first frame of @file, when it is a regular file that
+ * opens and has one (read ahead so that inputs open in time order). */
+static bool
+first_frame_time(const char *file, SlTime *out)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(CapSource) src = cap_source_open_file(file, &error);
-    if (src == NULL) {
-        warn(l, CORR_LOAD_WARN_OPEN, file, 0, "%s", error->message);
-        return;
-    }
-    read_source(l, src, file, index);
+    GStatBuf st;
+    if (g_stat(file, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    g_autoptr(CapSource) src = cap_source_open_file(file, NULL);
+    CapFrame frame;
+    if (!src || cap_source_next(src, &frame, NULL) != CAP_READ_FRAME)
+        return false;
+    *out = frame.ts;
+    return true;
 }
 
 static void
 collect_streams(CorrLoad *l)
 {
-    for (guint i = 0; i < l->inputs->len; i++) {
-        CorrLoadFile *f = g_ptr_array_index(l->inputs, i);
-        if (!f->table)
-            continue;
-        GPtrArray *st = rtp_stream_table_streams(f->table);
-        for (guint k = 0; k < st->len; k++) {
-            g_ptr_array_add(l->streams, g_ptr_array_index(st, k));
-            g_array_append_val(l->stream_file, i);
-        }
+    if (!l->table)
+        return;
+    GPtrArray *st = rtp_stream_table_streams(l->table);
+    for (guint k = 0; k < st->len; k++) {
+        RtpStream *s = g_ptr_array_index(st, k);
+        guint rd_index = s->id - 1 < l->first_reader->len
+                             ? g_array_index(l->first_reader, guint, s->id - 1)
+                             : 0;
+        CorrLoadFile *f = reader_of(l, rd_index)->f;
+        guint in = 0;
+        while (in < l->inputs->len && g_ptr_array_index(l->inputs, in) != f)
+            in++;
+        g_ptr_array_add(l->streams, s);
+        g_array_append_val(l->stream_file, in);
     }
+}
+
+static gint
+by_index(gconstpointer a, gconstpointer b)
+{
+    const CorrLoadFile *x = *(CorrLoadFile *const *)a, *y = *(CorrLoadFile *const *)b;
+    return x->index < y->index ? -1 : x->index > y->index;
 }
 
 static CorrLoad *
@@ -521,10 +706,12 @@ load_new(const CorrLoadOptions *opts)
 {
     CorrLoad *l = g_new0(CorrLoad, 1);
     l->opts = *opts;
-    l->inputs = g_ptr_array_new_with_free_func(input_free);
+    l->inputs = g_ptr_array_new_with_free_func(g_free);
+    l->readers = g_ptr_array_new_with_free_func(reader_free);
     l->sip_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     l->streams = g_ptr_array_new();
     l->stream_file = g_array_new(FALSE, FALSE, sizeof(guint));
+    l->first_reader = g_array_new(FALSE, FALSE, sizeof(guint));
     if (opts->limits)
         l->limits = *opts->limits;
     else
@@ -537,7 +724,13 @@ load_new(const CorrLoadOptions *opts)
                                (guint)MIN(l->limits.value[SL_LIMIT_CALL_MESSAGES], G_MAXUINT),
                                l->limits.value[SL_LIMIT_MESSAGE_BYTES]);
     if (opts->media) {
+        l->table = rtp_stream_table_new();
+        rtp_stream_table_set_max_streams(
+            l->table, (guint)MIN(l->limits.value[SL_LIMIT_RTP_STREAMS], G_MAXUINT));
+        l->rtcp = rtcp_reports_new();
         l->collector = opts->engine ? corr_media_collector_new() : NULL;
+        if (l->collector)
+            rtp_stream_table_set_packet_func(l->table, corr_media_packet, l->collector);
         l->classifier = flow_class_new();
     }
     return l;
@@ -547,9 +740,14 @@ load_new(const CorrLoadOptions *opts)
 static void
 load_finish(CorrLoad *l)
 {
+    g_ptr_array_sort(l->inputs, by_index);
+    for (guint i = 0; i < l->readers->len; i++) {
+        const Reader *rd = g_ptr_array_index(l->readers, i);
+        if (!rd->f || !rd->f->complete)
+            l->complete = false;
+    }
     if (l->cancelled)
         l->complete = false;
-    l->cur = NULL;
     report_limits(l);
     collect_streams(l);
     if (l->opts.engine) {
@@ -566,10 +764,10 @@ corr_load_source(CapSource *src, const CorrLoadOptions *opts)
     CorrLoad *l = load_new(opts);
     l->complete = true;
     l->source_name = g_strdup(src->name);
-    read_source(l, src, l->source_name, 0);
-    CorrLoadFile *f = l->inputs->len ? g_ptr_array_index(l->inputs, 0) : NULL;
-    if (!f || !f->complete)
-        l->complete = false;
+    l->total_bytes = src->size;
+    Reader *rd = reader_new(l, l->source_name, src);
+    reader_opened(l, rd);
+    read_inputs(l);
     load_finish(l);
     return l;
 }
@@ -583,14 +781,12 @@ corr_load_files(char **files, const CorrLoadOptions *opts)
         GStatBuf st;
         if (g_stat(files[i], &st) == 0 && st.st_size > 0)
             l->total_bytes += (uint64_t)st.st_size;
+        Reader *rd = reader_new(l, files[i], NULL);
+        if (files[1] && !is_cancelled(l))
+            rd->has_start = first_frame_time(files[i], &rd->start);
     }
     l->complete = true;
-    for (int i = 0; files[i] && !is_cancelled(l); i++) {
-        guint before = l->inputs->len;
-        read_one(l, files[i], (guint)i);
-        if (l->inputs->len == before || !((CorrLoadFile *)g_ptr_array_index(l->inputs, before))->complete)
-            l->complete = false;
-    }
+    read_inputs(l);
     load_finish(l);
     return l;
 }
@@ -601,6 +797,10 @@ corr_load_free(CorrLoad *l)
     if (!l)
         return;
     g_hash_table_destroy(l->sip_seen);
+    g_ptr_array_unref(l->readers);
+    rtp_stream_table_free(l->table);
+    rtcp_reports_free(l->rtcp);
+    g_array_unref(l->first_reader);
     g_ptr_array_unref(l->streams);
     g_array_unref(l->stream_file);
     g_ptr_array_unref(l->inputs);
@@ -646,6 +846,14 @@ corr_load_stream_file(CorrLoad *l, guint index)
 {
     g_return_val_if_fail(index < l->stream_file->len, NULL);
     return g_ptr_array_index(l->inputs, g_array_index(l->stream_file, guint, index));
+}
+
+bool
+corr_load_time_origin(const CorrLoad *l, SlTime *out)
+{
+    if (l->has_origin)
+        *out = l->origin;
+    return l->has_origin;
 }
 
 const CorrMediaCollector *

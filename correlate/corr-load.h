@@ -44,8 +44,10 @@ typedef struct {
     uint64_t frames;        /* frames read */
     bool opened;            /* false: could not be opened (see the warnings) */
     bool complete;          /* read to its end, without error or cancel */
-    RtpStreamTable *table;  /* with media: the file's RTP streams (owned); else NULL */
-    RtcpReports *rtcp;      /* with media: RTCP reports of the file (owned); else NULL */
+    /* with media: the RTP streams and RTCP reports of the whole load
+     * (every file is read into the same ones; borrowed); else NULL */
+    RtpStreamTable *table;
+    RtcpReports *rtcp;
 } CorrLoadFile;
 
 typedef enum {
@@ -83,7 +85,7 @@ typedef void (*CorrLoadFrameFunc)(const CorrLoadFile *file, const CapFrame *fram
 
 typedef struct {
     CorrEngine *engine;  /* borrowed; may be NULL: no correlation */
-    bool media;          /* build RTP stream tables and RTCP reports per file */
+    bool media;          /* build the RTP stream table and RTCP reports */
     CorrLoadMessageFunc message_func;
     CorrLoadPacketFunc packet_func;
     CorrLoadWarnFunc warn_func;
@@ -95,8 +97,8 @@ typedef struct {
     void (*idle_func)(double quiet_s, gpointer user_data);
     TlsKeyLog *tls_keylog; /* borrowed; NULL: TLS is listed, not decrypted */
     /* Bounds on memory (copied at the start; NULL: the defaults). They go
-     * to the decoder, the SIP dissector, the RTP tables (rtp-streams counts
-     * every file together) and the engine (corr_engine_set_limits). */
+     * to the decoder, the SIP dissector, the RTP table and the engine
+     * (corr_engine_set_limits); each counts over every file. */
     const SlLimits *limits;
     gpointer user_data;  /* for every function above */
     /* Read with g_atomic_int_get between frames (any thread may set it to
@@ -108,8 +110,12 @@ void corr_load_options_init(CorrLoadOptions *o);
 
 typedef struct CorrLoad CorrLoad;
 
-/* Reads @files (NULL-terminated; the array must outlive the result) one
- * after the other. With an engine, finishes it and, with media, binds the
+/* Reads @files (NULL-terminated; the array must outlive the result) as one
+ * capture: one decoder, SIP dissector and RTP table, fed the frames of
+ * every file in time order (the earlier file first on a tie), as mergecap
+ * merges them. A file is opened when the merge reaches its first frame
+ * (read ahead when there are several), so only files that overlap in time
+ * are open together. With an engine, finishes it and, with media, binds the
  * streams to its calls. Never fails: unreadable input gives warnings, and
  * corr_load_complete() says whether everything was read. Caller owns the
  * result (corr_load_free); it must outlive the engine's use of stream
@@ -127,15 +133,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CorrLoad, corr_load_free)
 bool corr_load_complete(const CorrLoad *l);
 /* Whether the cancel flag stopped the load. */
 bool corr_load_cancelled(const CorrLoad *l);
-/* The files opened (CorrLoadFile*, borrowed), in reading order. */
+/* The files opened (CorrLoadFile*, borrowed), in the order given. */
 GPtrArray *corr_load_inputs(CorrLoad *l);
 /* With media: every file's streams in order (RtpStream*, borrowed), and
  * what binding said of each (parallel; NULL without an engine). */
 GPtrArray *corr_load_streams(CorrLoad *l);
 const CorrStreamInfo *corr_load_stream_info(const CorrLoad *l);
-/* The CorrLoadFile a stream came from (borrowed), by its index in
+/* The CorrLoadFile of a stream's first packet (borrowed), by its index in
  * corr_load_streams(). */
 const CorrLoadFile *corr_load_stream_file(CorrLoad *l, guint index);
+/* The time of the first frame read, of every input (the origin of
+ * relative times, as in Wireshark for the merged capture); false when no
+ * frame was read. */
+bool corr_load_time_origin(const CorrLoad *l, SlTime *out);
 /* With media and an engine: per-second series and DTMF (borrowed). */
 const CorrMediaCollector *corr_load_collector(const CorrLoad *l);
 /* With media: nDPI's classification of the RTP flows (borrowed; NULL when

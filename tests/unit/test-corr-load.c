@@ -107,8 +107,10 @@ test_progress_to_size(void)
 static void
 test_cancel_keeps_read(void)
 {
+    /* the failures begin 14 s after the B2BUA call ends */
     g_autofree char *path = sample("flow4-b2bua.pcap");
-    char *files[] = { path, path, NULL };
+    g_autofree char *later = sample("failures.pcap");
+    char *files[] = { later, path, NULL };
     Seen s = { .cancel_after = 3 };
     g_autoptr(CorrEngine) e = corr_engine_new(NULL);
     g_autoptr(CorrLoad) l = load(files, e, &s);
@@ -119,9 +121,11 @@ test_cancel_keeps_read(void)
     g_assert_cmpuint(s.messages, <, 14);
     g_assert_cmpuint(corr_engine_messages(e)->len, ==, s.messages);
     g_assert_cmpuint(corr_engine_calls(e)->len, ==, 1);
-    /* the second file was never opened */
+    /* the later file was never opened: the merge had not reached it */
     g_assert_cmpuint(corr_load_inputs(l)->len, ==, 1);
     const CorrLoadFile *f = g_ptr_array_index(corr_load_inputs(l), 0);
+    g_assert_cmpstr(f->file, ==, path);
+    g_assert_cmpuint(f->index, ==, 1);
     g_assert_false(f->complete);
     g_assert_cmpuint(s.warnings->len, ==, 0); /* cancelling is no error */
     g_ptr_array_unref(s.warnings);

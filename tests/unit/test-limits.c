@@ -516,14 +516,14 @@ test_engine_message_bytes(void)
 
 /* Writes a pcap file (raw IPv4 frames, 1 ms apart) of @frames. */
 static void
-write_pcap(const char *path, GPtrArray *frames)
+write_pcap(const char *path, GPtrArray *frames, uint32_t start_s)
 {
     g_autoptr(GByteArray) out = g_byte_array_new();
     uint32_t gh[6] = { 0xa1b2c3d4, 2 | (4u << 16), 0, 0, 65535, LINKTYPE_RAW };
     g_byte_array_append(out, (const guint8 *)gh, sizeof gh);
     for (guint i = 0; i < frames->len; i++) {
         GByteArray *f = g_ptr_array_index(frames, i);
-        uint32_t rh[4] = { 1767225600, i * 1000, f->len, f->len };
+        uint32_t rh[4] = { 1767225600 + start_s, i * 1000, f->len, f->len };
         g_byte_array_append(out, (const guint8 *)rh, sizeof rh);
         g_byte_array_append(out, f->data, f->len);
     }
@@ -556,7 +556,7 @@ test_load_calls_warned_once(void)
         g_autofree char *t = invite(c, 1);
         g_ptr_array_add(frames, udp(A, 5060, B, 5060, t, strlen(t)));
     }
-    write_pcap(path, frames);
+    write_pcap(path, frames, 0);
     SlLimits lim;
     sl_limits_init(&lim);
     lim.value[SL_LIMIT_CALLS] = 4;
@@ -593,7 +593,8 @@ test_load_calls_warned_once(void)
 }
 
 /* rtp-streams counts every file together: 3 streams in each of two files
- * with a bound of 4 keep 3 + 1, the limit first hit in the second file. */
+ * (other SSRCs, the second file later) with a bound of 4 keep 3 + 1, the
+ * limit first hit in the second file. */
 static void
 test_load_rtp_streams_across_files(void)
 {
@@ -611,11 +612,11 @@ test_load_rtp_streams_across_files(void)
             "Content-Type: application/sdp\r\nContent-Length: %zu\r\n\r\n%s",
             f, f, strlen(sdp), sdp);
         g_ptr_array_add(frames, udp(A, 5060, B, 5060, inv, strlen(inv)));
-        for (uint8_t ssrc = 1; ssrc <= 3; ssrc++) {
+        for (uint8_t ssrc = 1 + 3 * f; ssrc <= 3 + 3 * f; ssrc++) {
             uint8_t rtp[32] = { 0x80, 0, 0, ssrc, 0, 0, 0, 160, 0, 0, 0, ssrc };
             g_ptr_array_add(frames, udp(A, 30000, B, 40000, rtp, sizeof rtp));
         }
-        write_pcap(paths[f], frames);
+        write_pcap(paths[f], frames, 10 * f); /* b.pcap 10 s after a.pcap */
     }
     SlLimits lim;
     sl_limits_init(&lim);
