@@ -1,4 +1,4 @@
-/* sipladder: the GTK3 front end. `sipladder [FILE...]` */
+/* sipladder: the GTK3 front end. `sipladder [--merge] [FILE...]` */
 #include "ui-app.h"
 
 int

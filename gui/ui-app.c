@@ -1,6 +1,8 @@
 /* sipladder GUI: UiApp (see ui-app.h). */
 #include "ui-app.h"
 
+#include <string.h>
+
 #include "sl-config.h"
 #include "ui-prefs-dialog.h"
 #include "ui-window.h"
@@ -49,8 +51,16 @@ on_open_response(GtkNativeDialog *dlg, int response, gpointer data)
     UiWindow *w = data;
     if (response == GTK_RESPONSE_ACCEPT) {
         GSList *files = gtk_file_chooser_get_files(GTK_FILE_CHOOSER(dlg));
-        for (GSList *f = files; f; f = f->next)
-            ui_window_open(w, f->data);
+        const char *merge = gtk_file_chooser_get_choice(GTK_FILE_CHOOSER(dlg), "merge");
+        if (merge && strcmp(merge, "true") == 0 && files && files->next) {
+            g_autoptr(GPtrArray) all = g_ptr_array_new();
+            for (GSList *f = files; f; f = f->next)
+                g_ptr_array_add(all, f->data);
+            ui_window_open_files(w, (GFile **)all->pdata, all->len);
+        } else {
+            for (GSList *f = files; f; f = f->next)
+                ui_window_open(w, f->data);
+        }
         g_slist_free_full(files, g_object_unref);
     }
     g_object_unref(dlg);
@@ -78,6 +88,8 @@ on_open(GSimpleAction *a, GVariant *p, gpointer app)
     gtk_file_filter_set_name(all, "All files");
     gtk_file_filter_add_pattern(all, "*");
     gtk_file_chooser_add_filter(ch, all);
+    gtk_file_chooser_add_choice(ch, "merge", "Read the selected files as one capture (merged by time)",
+                                NULL, NULL);
     g_signal_connect(fc, "response", G_CALLBACK(on_open_response), w);
     gtk_native_dialog_show(GTK_NATIVE_DIALOG(fc));
 }
@@ -161,13 +173,42 @@ app_activate(GApplication *gapp)
     gtk_window_present(GTK_WINDOW(active_window(UI_APP(gapp))));
 }
 
+/* @hint "merge": the files are one capture, in one tab. */
 static void
 app_open(GApplication *gapp, GFile **files, int n, const char *hint)
 {
     UiWindow *w = active_window(UI_APP(gapp));
-    for (int i = 0; i < n; i++)
-        ui_window_open(w, files[i]);
+    if (n > 1 && g_strcmp0(hint, UI_APP_OPEN_MERGED) == 0)
+        ui_window_open_files(w, files, (guint)n);
+    else
+        for (int i = 0; i < n; i++)
+            ui_window_open(w, files[i]);
     gtk_window_present(GTK_WINDOW(w));
+}
+
+/* The files on the command line are collected here (G_OPTION_REMAINING)
+ * so that --merge can go with them to the running instance as the open
+ * hint. */
+static gint
+app_handle_local_options(GApplication *gapp, GVariantDict *options)
+{
+    g_autofree const char **args = NULL;
+    if (!g_variant_dict_lookup(options, G_OPTION_REMAINING, "^a&ay", &args) || !args || !args[0])
+        return -1; /* no file: activate */
+    gboolean merge = g_variant_dict_contains(options, "merge");
+    g_autoptr(GError) error = NULL;
+    if (!g_application_register(gapp, NULL, &error)) {
+        g_printerr("sipladder: %s\n", error->message);
+        return 1;
+    }
+    g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_object_unref);
+    for (guint i = 0; args[i]; i++)
+        g_ptr_array_add(files, g_file_new_for_commandline_arg(args[i]));
+    g_application_open(gapp, (GFile **)files->pdata, (int)files->len,
+                       merge ? UI_APP_OPEN_MERGED : "");
+    /* the first instance goes on to run (its window holds it); another
+     * has handed the files over and ends */
+    return g_application_get_is_remote(gapp) ? 0 : -1;
 }
 
 static void
@@ -187,12 +228,22 @@ ui_app_class_init(UiAppClass *klass)
     ac->startup = app_startup;
     ac->activate = app_activate;
     ac->open = app_open;
+    ac->handle_local_options = app_handle_local_options;
 }
+
+static const GOptionEntry app_options[] = {
+    { "merge", 'm', 0, G_OPTION_ARG_NONE, NULL,
+      "Read the files given as one capture, their frames merged by time (ring-buffer files, "
+      "captures of one call from several points), in one tab", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, "[FILE...]" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+};
 
 static void
 ui_app_init(UiApp *app)
 {
     app->prefs_path = ui_prefs_default_path();
+    g_application_add_main_option_entries(G_APPLICATION(app), app_options);
 }
 
 UiApp *

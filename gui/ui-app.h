@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE(UiApp, ui_app, UI, APP, GtkApplication)
 
 #define UI_APP_ID "org.sipladder.Sipladder"
+/* The hint of g_application_open() that reads the files as one capture,
+ * in one tab (`sipladder --merge FILE...`). */
+#define UI_APP_OPEN_MERGED "merge"
 
 /* @flags are added to G_APPLICATION_HANDLES_OPEN (tests pass
  * G_APPLICATION_NON_UNIQUE). */

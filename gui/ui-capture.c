@@ -60,7 +60,8 @@ struct _UiCapture {
     GtkWidget *list_notebook, *calls_view, *other_view, *calls_tab_label, *other_tab_label;
     GtkWidget *detail_notebook, *ladder_paned, *ladder_scroll, *ladder_view;
     GtkWidget *fields_view, *raw_view, *streams_view, *media_plot;
-    char *path;             /* live: the capture file being written */
+    char *path;             /* the (first) file; live: the capture file being written */
+    char **paths;           /* files: every file, read as one capture */
     char *title;            /* the tab's: the file's base name, "lo", "HEP ..." */
     UiPrefs prefs;
     UiLoad *load;
@@ -394,7 +395,7 @@ on_progress(UiLoad *load, uint64_t done, uint64_t total, gpointer user)
                                   total ? (double)done / (double)total : 0);
     g_autofree char *a = g_format_size(done);
     g_autofree char *b = g_format_size(total);
-    g_autofree char *text = g_strdup_printf("Reading %s: %s of %s", c->path, a, b);
+    g_autofree char *text = g_strdup_printf("Reading %s: %s of %s", c->title, a, b);
     gtk_progress_bar_set_text(GTK_PROGRESS_BAR(c->progress), text);
 }
 
@@ -734,6 +735,12 @@ ui_capture_get_path(UiCapture *c)
     return c->path;
 }
 
+const char *const *
+ui_capture_get_paths(UiCapture *c)
+{
+    return (const char *const *)c->paths;
+}
+
 const char *
 ui_capture_get_title(UiCapture *c)
 {
@@ -917,7 +924,7 @@ ui_capture_save_pcap(UiCapture *c, const char *path, GAsyncReadyCallback done, g
                         "Stop the capture to save calls, or save every packet captured so far "
                         "(Capture > Save, Ctrl+Shift+S)");
         else
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_PENDING, "%s is still loading", c->path);
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_PENDING, "%s is still loading", c->title);
         return FALSE;
     }
     if (c->live && !c->path) {
@@ -964,7 +971,8 @@ ui_capture_save_pcap(UiCapture *c, const char *path, GAsyncReadyCallback done, g
                     late == 1 ? "that call" : "those calls");
         return FALSE;
     }
-    UiSaveSpec *spec = ui_save_spec_new(c->path);
+    UiSaveSpec *spec = c->paths ? ui_save_spec_new_files((const char *const *)c->paths)
+                                : ui_save_spec_new(c->path);
     for (guint i = 0; i < calls->len; i++)
         ui_save_spec_add_call(spec, g_ptr_array_index(calls, i));
     if (ui_save_spec_n_frames(spec) == 0) {
@@ -1116,6 +1124,7 @@ capture_finalize(GObject *o)
     corr_filter_free(c->filter);
     ui_prefs_clear(&c->prefs);
     g_free(c->path);
+    g_strfreev(c->paths);
     g_free(c->title);
     G_OBJECT_CLASS(ui_capture_parent_class)->finalize(o);
 }
@@ -1185,13 +1194,24 @@ static const UiLoadCallbacks load_callbacks = { on_rows, on_progress, on_warning
 UiCapture *
 ui_capture_new(const char *path, const UiPrefs *prefs)
 {
+    const char *const paths[] = { path, NULL };
+    return ui_capture_new_files(paths, prefs);
+}
+
+UiCapture *
+ui_capture_new_files(const char *const *paths, const UiPrefs *prefs)
+{
+    g_return_val_if_fail(paths && paths[0], NULL);
     UiCapture *c = g_object_new(UI_TYPE_CAPTURE, NULL);
-    c->path = g_strdup(path);
-    c->title = g_path_get_basename(path);
+    c->path = g_strdup(paths[0]);
+    c->paths = g_strdupv((char **)paths);
+    g_autofree char *base = g_path_get_basename(paths[0]);
+    guint n = g_strv_length(c->paths);
+    c->title = n > 1 ? g_strdup_printf("%s + %u more", base, n - 1) : g_steal_pointer(&base);
     ui_capture_set_prefs(c, prefs);
     SlLimits limits;
     ui_prefs_limits(&c->prefs, &limits, NULL); /* the dialog takes only good ones */
-    c->load = ui_load_start(path, c->prefs.tls_keylog_file, &limits, &load_callbacks, c);
+    c->load = ui_load_start_files(paths, c->prefs.tls_keylog_file, &limits, &load_callbacks, c);
     ui_ladder_view_set_owner(UI_LADDER_VIEW(c->ladder_view), c->load, ui_load_ref,
                              ui_load_unref);
     on_progress(c->load, 0, 0, c);

@@ -22,6 +22,10 @@ G_DECLARE_FINAL_TYPE(UiCapture, ui_capture, UI, CAPTURE, GtkBox)
  * (string text) for what the user should know (the call activated was
  * evicted, it opens when the capture stops). */
 UiCapture *ui_capture_new(const char *path, const UiPrefs *prefs);
+/* The same for several files (NULL-terminated, copied) read as one
+ * capture, their frames merged by time; the title is the first file's
+ * base name and "+ N more". */
+UiCapture *ui_capture_new_files(const char *const *paths, const UiPrefs *prefs);
 /* Starts capturing as @spec says (copied): calls appear and update while
  * it runs; once stopped (ui_capture_stop) it behaves like a loaded file.
  * Every packet goes to a scratch pcap file (the path), deleted with the
@@ -29,8 +33,10 @@ UiCapture *ui_capture_new(const char *path, const UiPrefs *prefs);
  * and "loaded" with nothing opened. */
 UiCapture *ui_capture_new_live(const UiLiveSpec *spec, const UiPrefs *prefs);
 
-/* The file; live: the scratch capture file. */
+/* The (first) file; live: the scratch capture file. */
 const char *ui_capture_get_path(UiCapture *c);
+/* Files: every file of the tab (NULL-terminated); live: NULL. */
+const char *const *ui_capture_get_paths(UiCapture *c);
 /* The tab's title: the file's base name, "lo", "HEP 0.0.0.0:9060". */
 const char *ui_capture_get_title(UiCapture *c);
 gboolean ui_capture_is_live(UiCapture *c);

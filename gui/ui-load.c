@@ -18,7 +18,8 @@
 
 struct UiLoad {
     gint refs;
-    char *path;            /* the file; live: the capture file written (may be NULL) */
+    char *path;            /* the (first) file; live: the capture file written (may be NULL) */
+    char **paths;          /* files: every file, read as one capture */
     char *keylog_path;     /* TLS key log file to read, or NULL */
     SlLimits limits;       /* bounds on memory, for the loader */
     UiLoadCallbacks cb;
@@ -87,6 +88,7 @@ load_unref(gpointer p)
     if (l->live && l->path)
         g_unlink(l->path); /* the capture file is ours */
     g_free(l->path);
+    g_strfreev(l->paths);
     g_free(l->keylog_path);
     corr_engine_free(l->engine); /* its calls borrow the loader's streams */
     corr_load_free(l->load);
@@ -642,8 +644,7 @@ worker(gpointer data)
         l->load = live_load(l, &o);
     } else {
         o.progress_func = on_progress;
-        char *files[] = { l->path, NULL };
-        l->load = corr_load_files(files, &o);
+        l->load = corr_load_files(l->paths, &o);
     }
     if (g_atomic_int_get(&l->detached)) {
         load_unref(l); /* nobody waits for the rows */
@@ -692,8 +693,18 @@ UiLoad *
 ui_load_start(const char *path, const char *tls_keylog, const SlLimits *limits,
               const UiLoadCallbacks *cb, gpointer user)
 {
-    g_return_val_if_fail(path != NULL && cb != NULL, NULL);
-    UiLoad *l = load_new(path, tls_keylog, limits, cb, user);
+    g_return_val_if_fail(path != NULL, NULL);
+    const char *const paths[] = { path, NULL };
+    return ui_load_start_files(paths, tls_keylog, limits, cb, user);
+}
+
+UiLoad *
+ui_load_start_files(const char *const *paths, const char *tls_keylog, const SlLimits *limits,
+                    const UiLoadCallbacks *cb, gpointer user)
+{
+    g_return_val_if_fail(paths != NULL && paths[0] != NULL && cb != NULL, NULL);
+    UiLoad *l = load_new(paths[0], tls_keylog, limits, cb, user);
+    l->paths = g_strdupv((char **)paths);
     l->thread = g_thread_new("sipladder-load", worker, l);
     return l;
 }

@@ -75,6 +75,12 @@ typedef struct {
  * one hit comes as a CORR_LOAD_WARN_LIMIT warning. Caller owns the result (ui_load_free). */
 UiLoad *ui_load_start(const char *path, const char *tls_keylog, const SlLimits *limits,
                       const UiLoadCallbacks *cb, gpointer user_data);
+/* Starts loading @paths (NULL-terminated, copied) as one capture: the
+ * frames of every file in time order (corr_load_files). The rest as for
+ * ui_load_start. */
+UiLoad *ui_load_start_files(const char *const *paths, const char *tls_keylog,
+                            const SlLimits *limits, const UiLoadCallbacks *cb,
+                            gpointer user_data);
 /* Starts capturing from what @spec says (copied). The worker opens the
  * source (failing that, a CORR_LOAD_WARN_OPEN warning, and the load ends
  * with no input), writes every frame to @pcap_path (created at the first

@@ -197,6 +197,37 @@ ui_window_open(UiWindow *w, GFile *file)
 }
 
 UiCapture *
+ui_window_open_files(UiWindow *w, GFile **files, guint n)
+{
+    if (n == 1)
+        return ui_window_open(w, files[0]);
+    g_return_val_if_fail(n > 1, NULL);
+    g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < n; i++) {
+        char *path = g_file_get_path(files[i]);
+        if (!path) {
+            g_autofree char *uri = g_file_get_uri(files[i]);
+            g_autofree char *msg = g_strdup_printf("%s: only local files can be opened", uri);
+            ui_window_show_message(w, GTK_MESSAGE_ERROR, msg);
+            return NULL;
+        }
+        g_ptr_array_add(paths, path);
+    }
+    g_ptr_array_add(paths, NULL);
+    const char *const *p = (const char *const *)paths->pdata;
+    GtkApplication *app = gtk_window_get_application(GTK_WINDOW(w));
+    UiCapture *c = ui_capture_new_files(p, ui_app_get_prefs(UI_APP(app)));
+    g_autofree char *list = g_strjoinv("\n", (char **)paths->pdata);
+    g_autofree char *tip = g_strdup_printf("Read as one capture, merged by time:\n%s", list);
+    add_tab(w, c, tip);
+    for (guint i = 0; i < n; i++) {
+        g_autofree char *uri = g_file_get_uri(files[i]);
+        gtk_recent_manager_add_item(gtk_recent_manager_get_default(), uri);
+    }
+    return c;
+}
+
+UiCapture *
 ui_window_start_capture(UiWindow *w, const UiLiveSpec *spec)
 {
     GtkApplication *app = gtk_window_get_application(GTK_WINDOW(w));

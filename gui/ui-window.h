@@ -19,6 +19,10 @@ G_DECLARE_FINAL_TYPE(UiWindow, ui_window, UI, WINDOW, GtkApplicationWindow)
 UiWindow *ui_window_new(GtkApplication *app);
 /* Opens @file in a new tab (and the recent files list); returns the tab. */
 UiCapture *ui_window_open(UiWindow *w, GFile *file);
+/* Opens @files (@n of them) in one tab, read as one capture: their frames
+ * merged by time (for the files of a ring buffer, or captures of one call
+ * taken at several points). One file: ui_window_open(). */
+UiCapture *ui_window_open_files(UiWindow *w, GFile **files, guint n);
 /* Starts capturing as @spec says in a new tab; returns the tab. */
 UiCapture *ui_window_start_capture(UiWindow *w, const UiLiveSpec *spec);
 /* The tab shown, or NULL. */

@@ -291,6 +291,115 @@ test_save_pcap(void)
     g_unlink(out);
 }
 
+/* Writes the frames of the classic pcap @src alternately into @a and @b
+ * (frame 1 into @a), as two capture points might have. */
+static void
+split_alternately(const char *src, const char *a, const char *b)
+{
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(src, &data, &len, NULL));
+    g_assert_cmpuint(len, >=, 24);
+    guint32 magic;
+    memcpy(&magic, data, 4);
+    g_assert_cmphex(magic, ==, 0xa1b2c3d4); /* the samples: this host's order */
+    GByteArray *out[2] = { g_byte_array_new(), g_byte_array_new() };
+    for (int k = 0; k < 2; k++)
+        g_byte_array_append(out[k], (const guint8 *)data, 24);
+    gsize off = 24;
+    for (guint n = 0; off + 16 <= len; n++) {
+        guint32 incl;
+        memcpy(&incl, data + off + 8, 4);
+        g_assert_cmpuint(off + 16 + incl, <=, len);
+        g_byte_array_append(out[n % 2], (const guint8 *)data + off, 16 + incl);
+        off += 16 + incl;
+    }
+    g_assert_cmpuint(off, ==, len);
+    g_assert_true(g_file_set_contents(a, (const char *)out[0]->data, out[0]->len, NULL));
+    g_assert_true(g_file_set_contents(b, (const char *)out[1]->data, out[1]->len, NULL));
+    g_byte_array_unref(out[0]);
+    g_byte_array_unref(out[1]);
+}
+
+static gboolean
+merged_tab_open(gpointer unused)
+{
+    for (GList *it = gtk_application_get_windows(GTK_APPLICATION(app)); it; it = it->next) {
+        UiCapture *c = UI_IS_WINDOW(it->data) ? ui_window_get_capture(it->data) : NULL;
+        if (c && ui_capture_get_paths(c) && g_strv_length((char **)ui_capture_get_paths(c)) == 2)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Saves the open call of the current tab of @w to @out. */
+static void
+save_call(UiWindow *w, const char *out)
+{
+    ui_window_show_message(w, GTK_MESSAGE_INFO, ""); /* not the last save's */
+    g_action_group_activate_action(G_ACTION_GROUP(w), "save-pcap-to", g_variant_new_string(out));
+    gui_test_wait_until(saved_or_failed, w);
+    g_assert_true(g_str_has_prefix(ui_window_get_message(w), "Saved "));
+}
+
+/* Two files opened as one capture (the application's "merge" open hint,
+ * as `sipladder --merge A B` gives it): one tab, the call whole, and
+ * Save Selected Calls writes what it writes from the file they came from. */
+static void
+test_merged_files(void)
+{
+    g_autofree char *whole = gui_test_sample_path("flow4-b2bua-xcallid.pcap");
+    g_autofree char *a = g_build_filename(tmp_dir, "point-a.pcap", NULL);
+    g_autofree char *b = g_build_filename(tmp_dir, "point-b.pcap", NULL);
+    split_alternately(whole, a, b);
+    UiWindow *w = gui_test_new_window(app);
+    gtk_window_present(GTK_WINDOW(w));
+    g_autoptr(GFile) fa = g_file_new_for_path(a);
+    g_autoptr(GFile) fb = g_file_new_for_path(b);
+    GFile *files[] = { fb, fa }; /* in either order */
+    g_application_open(G_APPLICATION(app), files, 2, UI_APP_OPEN_MERGED);
+    gui_test_wait_until(merged_tab_open, NULL);
+    UiWindow *mw = NULL;
+    for (GList *it = gtk_application_get_windows(GTK_APPLICATION(app)); it && !mw; it = it->next)
+        if (UI_IS_WINDOW(it->data) && merged_tab_open(NULL) && ui_window_get_capture(it->data) &&
+            ui_capture_get_paths(ui_window_get_capture(it->data)))
+            mw = it->data;
+    g_assert_nonnull(mw);
+    g_assert_cmpuint(ui_window_count_captures(mw), ==, 1);
+    UiCapture *c = g_object_ref(ui_window_get_capture(mw));
+    gui_test_wait_until(gui_test_is_loaded, c);
+    gui_test_wait_until(gui_test_no_pending_events, NULL);
+    g_assert_null(ui_window_get_message(mw));
+    g_assert_cmpstr(ui_capture_get_title(c), ==, "point-b.pcap + 1 more");
+    g_assert_cmpuint(ui_capture_count_rows(c, TRUE), ==, 1);
+    g_assert_cmpuint(ui_capture_get_open_call(c), ==, 1);
+    const LadderLayout *l = ui_ladder_view_get_layout(ui_capture_get_ladder_view(c));
+    g_assert_nonnull(l);
+    g_assert_cmpuint(l->arrows->len, ==, 14);
+    g_assert_cmpuint(l->bands->len, ==, 4);
+    g_assert_cmpuint(ui_capture_count_streams(c), ==, 4);
+
+    /* the call saved from the two files is the call saved from the one */
+    g_autofree char *from_two = g_build_filename(tmp_dir, "from-two.pcap", NULL);
+    g_autofree char *from_one = g_build_filename(tmp_dir, "from-one.pcap", NULL);
+    save_call(mw, from_two);
+    UiCapture *one = gui_test_open_and_wait(mw, whole);
+    save_call(mw, from_one);
+    g_autofree char *x = NULL, *y = NULL;
+    gsize nx = 0, ny = 0;
+    g_assert_true(g_file_get_contents(from_two, &x, &nx, NULL));
+    g_assert_true(g_file_get_contents(from_one, &y, &ny, NULL));
+    g_assert_cmpuint(nx, >, 24 + 14 * 16);
+    g_assert_cmpmem(x, nx, y, ny);
+    g_object_unref(one);
+    g_object_unref(c);
+    if (mw != w)
+        gtk_widget_destroy(GTK_WIDGET(mw));
+    gtk_widget_destroy(GTK_WIDGET(w));
+    for (const char *const *p = (const char *const[]){ a, b, from_two, from_one, NULL }; *p; p++)
+        g_unlink(*p);
+}
+
 static void
 test_zoom_and_tabs(void)
 {
@@ -390,6 +499,7 @@ main(int argc, char **argv)
     g_test_add_func("/gui/tls-keylog", test_tls_keylog);
     g_test_add_func("/gui/save-pcap", test_save_pcap);
     g_test_add_func("/gui/zoom-and-tabs", test_zoom_and_tabs);
+    g_test_add_func("/gui/merged-files", test_merged_files);
     int rc = g_test_run();
     g_object_unref(app);
     g_rmdir(tmp_dir); /* left behind when not empty: the recent files list */
