@@ -679,18 +679,18 @@ collect_streams(CorrLoad *l)
 {
     if (!l->table)
         return;
+    /* each reader's position in inputs (sorted by index: opened ones only) */
+    g_autofree guint *input_of = g_new0(guint, l->readers->len);
+    for (guint in = 0; in < l->inputs->len; in++)
+        input_of[((CorrLoadFile *)g_ptr_array_index(l->inputs, in))->index] = in;
     GPtrArray *st = rtp_stream_table_streams(l->table);
     for (guint k = 0; k < st->len; k++) {
         RtpStream *s = g_ptr_array_index(st, k);
         guint rd_index = s->id - 1 < l->first_reader->len
                              ? g_array_index(l->first_reader, guint, s->id - 1)
                              : 0;
-        CorrLoadFile *f = reader_of(l, rd_index)->f;
-        guint in = 0;
-        while (in < l->inputs->len && g_ptr_array_index(l->inputs, in) != f)
-            in++;
         g_ptr_array_add(l->streams, s);
-        g_array_append_val(l->stream_file, in);
+        g_array_append_val(l->stream_file, input_of[MIN(rd_index, l->readers->len - 1)]);
     }
 }
 
